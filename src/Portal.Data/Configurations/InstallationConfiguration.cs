@@ -1,0 +1,19 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Data.Entities;
+
+namespace Portal.Data.Configurations;
+
+internal sealed class InstallationConfiguration : IEntityTypeConfiguration<Installation>
+{
+    public void Configure(EntityTypeBuilder<Installation> builder)
+    {
+        builder.ToTable("Installations");
+        builder.HasKey(i => i.Id);
+        builder.HasIndex(i => i.Uuid).IsUnique();
+        builder.HasIndex(i => i.OrganizationSlug);
+        builder.Property(i => i.AppSlug).HasMaxLength(100);
+        builder.Property(i => i.OrganizationSlug).HasMaxLength(100);
+        builder.Property(i => i.ConcurrencyToken).IsConcurrencyToken();
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Data.Entities;
+
+namespace Portal.Data.Configurations;
+
+internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<WebhookDelivery>
+{
+    public void Configure(EntityTypeBuilder<WebhookDelivery> builder)
+    {
+        builder.ToTable("WebhookDeliveries");
+        builder.HasKey(d => d.Id);
+        builder.Property(d => d.Id).ValueGeneratedOnAdd();
+
+        // Dedupe key (reliability.md W7): Sentry's retries carry a new Request-ID but the same body.
+        builder.HasIndex(d => d.BodySha256).IsUnique();
+        builder.Property(d => d.BodySha256).HasMaxLength(32);
+
+        builder.HasIndex(d => d.RequestId);
+        builder.Property(d => d.RequestId).HasMaxLength(64);
+        builder.Property(d => d.Resource).HasMaxLength(64);
+        builder.Property(d => d.Action).HasMaxLength(64);
+        builder.Property(d => d.OrganizationSlug).HasMaxLength(100);
+        builder.Property(d => d.LastError).HasMaxLength(2000);
+        builder.Property(d => d.Summary).HasMaxLength(300);
+
+        // The processor's work queue: what is due, in arrival order.
+        builder.HasIndex(d => new { d.State, d.NextAttemptAt });
+        builder.HasIndex(d => d.InstallationUuid);
+    }
+}

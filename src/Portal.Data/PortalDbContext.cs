@@ -1,0 +1,31 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Data.Converters;
+using Portal.Data.Entities;
+
+namespace Portal.Data;
+
+/// <summary>The portal's storage: installations, deliveries and everything built on them.</summary>
+/// <remarks>
+/// Add a migration with
+/// <c>dotnet ef migrations add &lt;Name&gt; --project src/Portal.Data --startup-project src/Portal</c>.
+/// </remarks>
+public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbContext(options)
+{
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
+    public DbSet<Installation> Installations => Set<Installation>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        // Lower-case "D" text, the form the ingest writer binds without EF Core.
+        configurationBuilder.Properties<Guid>().HaveConversion<string>().HaveMaxLength(36);
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+    }
+}

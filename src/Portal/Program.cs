@@ -1,0 +1,26 @@
+using Portal.Data;
+using Portal.Realtime;
+using Portal.SentryPlatform;
+using Portal.Shell;
+using Portal.Webhooks;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddPortalData();                 // SQLite (WAL), IDbContextFactory, migrations
+builder.AddSentryPlatform();             // validated Sentry options, signing keys
+builder.AddPortalUi();                   // Razor components, MudBlazor, health checks
+builder.AddRealtime();                   // the live stream and its SignalR hub
+builder.AddWebhooks();                   // intake → single writer → processor
+
+var app = builder.Build();
+
+app.UsePortalPipeline();
+
+var fromSentry = app.MapGroup("/sentry").RequireSentrySignature();  // server-to-server: HMAC-checked, anonymous
+fromSentry.MapWebhookEndpoints();
+
+app.MapRealtimeEndpoints();              // /hubs/deliveries (Development only until sign-in exists)
+app.MapPortalUi();                       // /healthz, static assets, admin pages (Development only until sign-in exists)
+
+await app.MigratePortalDatabaseAsync();
+await app.RunAsync();

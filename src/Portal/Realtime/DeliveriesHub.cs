@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.SignalR;
+
+namespace Portal.Realtime;
+
+/// <summary>
+/// The live stream for clients outside the Blazor circuit (other dashboards, a CLI tail, integrations). A client
+/// calls <see cref="Subscribe"/> after every (re)connect with the last id it saw and then receives
+/// <see cref="DeliveryMethod"/> messages; the Blazor pages read <see cref="DeliveryPublisher"/> in process instead.
+/// </summary>
+internal sealed class DeliveriesHub(HubFeeds feeds) : Hub
+{
+    /// <summary>The client method each <see cref="DeliverySummary"/> is sent to.</summary>
+    public const string DeliveryMethod = "delivery";
+
+    /// <summary>Sent when a client is too far behind to be caught up (more than <see cref="DeliveryHistory.MaxBackfill"/>): reload.</summary>
+    public const string ReloadMethod = "reload";
+
+    /// <summary>Starts (or restarts) this connection's feed; with <paramref name="afterId"/>, first sends what came after it.</summary>
+    public void Subscribe(long? afterId) => feeds.Start(Context, afterId);
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        feeds.Stop(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
+    }
+}

@@ -1,0 +1,35 @@
+using Portal.Data.Entities;
+
+namespace Portal.Realtime;
+
+/// <summary>The flags' names as design.md spells them, for the stream, the UI and filters.</summary>
+public static class DeliveryFlagNames
+{
+    private static readonly (DeliveryFlags Flag, string Name)[] Names =
+    [
+        (DeliveryFlags.StaleTimestamp, "stale_timestamp"),
+        (DeliveryFlags.Orphan, "orphan"),
+        (DeliveryFlags.Unparsed, "unparsed"),
+        (DeliveryFlags.Replay, "replay"),
+        (DeliveryFlags.Simulated, "simulated"),
+    ];
+
+    public static IReadOnlyList<string> Of(DeliveryFlags flags)
+    {
+        if (flags == DeliveryFlags.None)
+        {
+            return [];
+        }
+
+        var names = new List<string>(2);
+        foreach (var (flag, name) in Names)
+        {
+            if (flags.HasFlag(flag))
+            {
+                names.Add(name);
+            }
+        }
+
+        return names;
+    }
+}

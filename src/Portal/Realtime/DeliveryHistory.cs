@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Data.Entities;
+
+namespace Portal.Realtime;
+
+/// <summary>Reads summaries back from the database: the first page of a dashboard, and the gap a client missed (S2).</summary>
+public sealed class DeliveryHistory(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time)
+{
+    /// <summary>Most a client is caught up with in one go; further behind, it should reload.</summary>
+    public const int MaxBackfill = 500;
+
+    /// <summary>Deliveries after <paramref name="afterId"/>, oldest first, at most <paramref name="max"/>.</summary>
+    public async Task<IReadOnlyList<DeliverySummary>> AfterAsync(long afterId, int max, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await Summaries(db.WebhookDeliveries.Where(d => d.Id > afterId).OrderBy(d => d.Id).Take(max))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The newest <paramref name="count"/> deliveries, newest first.</summary>
+    public async Task<IReadOnlyList<DeliverySummary>> LatestAsync(int count, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await Summaries(db.WebhookDeliveries.OrderByDescending(d => d.Id).Take(count))
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<long> LatestIdAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.WebhookDeliveries.MaxAsync(d => (long?)d.Id, cancellationToken) ?? 0;
+    }
+
+    // Projects without the body: summaries never carry it, and it is the bulk of every row.
+    private IQueryable<DeliverySummary> Summaries(IQueryable<WebhookDelivery> deliveries)
+    {
+        var now = time.GetUtcNow();
+        return deliveries.AsNoTracking().Select(d => new DeliverySummary(
+            d.Id, DeliverySummaryKind.Backfill, d.ReceivedAt, now, d.Resource, d.Action, d.InstallationUuid, d.OrganizationSlug,
+            DeliveryFlagNames.Of(d.Flags), d.State.ToString(), d.Attempts, d.Summary, d.LastError));
+    }
+}

@@ -1,0 +1,32 @@
+using Portal.Data.Entities;
+
+namespace Portal.Realtime;
+
+/// <summary>
+/// What the live stream carries about one delivery: never the body, never a secret (design.md §5). Public because
+/// SignalR serialises it to clients in other processes.
+/// </summary>
+public sealed record DeliverySummary(
+    long Id,
+    DeliverySummaryKind Kind,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset PublishedAt,
+    string Resource,
+    string? Action,
+    Guid? InstallationUuid,
+    string? OrganizationSlug,
+    IReadOnlyList<string> Flags,
+    string State,
+    int Attempts,
+    string? Summary,
+    string? LastError)
+{
+    public static DeliverySummary From(WebhookDelivery delivery, DeliverySummaryKind kind, DateTimeOffset publishedAt)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        return new DeliverySummary(
+            delivery.Id, kind, delivery.ReceivedAt, publishedAt, delivery.Resource, delivery.Action, delivery.InstallationUuid,
+            delivery.OrganizationSlug, DeliveryFlagNames.Of(delivery.Flags), delivery.State.ToString(), delivery.Attempts,
+            delivery.Summary, delivery.LastError);
+    }
+}

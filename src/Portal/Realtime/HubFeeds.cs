@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Portal.Realtime;
+
+/// <summary>
+/// One pump per hub connection, each with its own bounded subscription, so a slow or frozen client never slows
+/// the others or the ingest (reliability.md S1): a send that takes over a second ends that client's connection,
+/// and a client that fell behind is caught up from the database (S2).
+/// </summary>
+internal sealed partial class HubFeeds(
+    DeliveryPublisher stream, DeliveryHistory history, IHubContext<DeliveriesHub> hub, ILogger<HubFeeds> logger) : IDisposable
+{
+    public static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> pumps = new();
+
+    public void Start(HubCallerContext connection, long? afterId)
+    {
+        var cancel = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionAborted);
+        if (pumps.TryRemove(connection.ConnectionId, out var previous))
+        {
+            previous.Cancel();
+            previous.Dispose();
+        }
+
+        pumps[connection.ConnectionId] = cancel;
+
+        // Subscribe before reading the backlog, so nothing published in between is missed.
+        var subscription = stream.Subscribe();
+        _ = Task.Run(() => PumpAsync(connection, subscription, afterId, cancel.Token), CancellationToken.None);
+    }
+
+    public void Stop(string connectionId)
+    {
+        if (pumps.TryRemove(connectionId, out var cancel))
+        {
+            cancel.Cancel();
+            cancel.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var connectionId in pumps.Keys)
+        {
+            Stop(connectionId);
+        }
+    }
+
+    private async Task PumpAsync(HubCallerContext connection, DeliverySubscription subscription, long? afterId, CancellationToken cancellationToken)
+    {
+        using var _ = subscription;
+        var client = hub.Clients.Client(connection.ConnectionId);
+        try
+        {
+            // Highest id sent from the database: live "stored" messages up to it are already covered. A client
+            // without a cursor starts live, from the newest row, so a later gap can still be filled.
+            var caughtUpTo = afterId is { } start ? await CatchUpAsync(client, start, cancellationToken) : long.MinValue;
+            var lastId = afterId ?? await history.LatestIdAsync(cancellationToken);
+
+            while (await subscription.Reader.WaitToReadAsync(cancellationToken))
+            {
+                if (subscription.TakeDropped() > 0)
+                {
+                    LogFellBehind(connection.ConnectionId);
+                    caughtUpTo = await CatchUpAsync(client, lastId, cancellationToken);
+                }
+
+                while (subscription.Reader.TryRead(out var summary))
+                {
+                    if (summary.Kind == DeliverySummaryKind.Stored && summary.Id <= caughtUpTo)
+                    {
+                        continue;
+                    }
+
+                    await SendAsync(client, DeliveriesHub.DeliveryMethod, summary, cancellationToken);
+                    lastId = Math.Max(lastId, summary.Id);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client disconnected or subscribed again.
+        }
+        catch (OperationCanceledException)
+        {
+            LogDropped(connection.ConnectionId, SendTimeout.TotalSeconds);
+            connection.Abort();
+        }
+    }
+
+    private async Task<long> CatchUpAsync(IClientProxy client, long afterId, CancellationToken cancellationToken)
+    {
+        var missed = await history.AfterAsync(afterId, DeliveryHistory.MaxBackfill + 1, cancellationToken);
+        if (missed.Count > DeliveryHistory.MaxBackfill)
+        {
+            await SendAsync(client, DeliveriesHub.ReloadMethod, afterId, cancellationToken);
+            return missed[^1].Id;
+        }
+
+        foreach (var summary in missed)
+        {
+            await SendAsync(client, DeliveriesHub.DeliveryMethod, summary, cancellationToken);
+        }
+
+        return missed.Count > 0 ? missed[^1].Id : afterId;
+    }
+
+    private static async Task SendAsync(IClientProxy client, string method, object argument, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(SendTimeout);
+        await client.SendAsync(method, argument, timeout.Token);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Hub connection {ConnectionId} fell behind the live stream; catching it up from the database")]
+    private partial void LogFellBehind(string connectionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Hub connection {ConnectionId} took longer than {Seconds} s to take a message; disconnected it")]
+    private partial void LogDropped(string connectionId, double seconds);
+}

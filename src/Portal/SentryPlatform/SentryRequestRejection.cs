@@ -1,0 +1,12 @@
+namespace Portal.SentryPlatform;
+
+public enum SentryRequestRejection
+{
+    None,
+
+    /// <summary>Over the route's limit: reading stopped there (413).</summary>
+    TooLarge,
+
+    /// <summary>Not <c>application/json</c> (415).</summary>
+    UnsupportedMediaType,
+}

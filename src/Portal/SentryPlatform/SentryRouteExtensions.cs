@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace Portal.SentryPlatform;
+
+public static class SentryRouteExtensions
+{
+    /// <summary>
+    /// Marks the group as called by Sentry's servers: HMAC-checked by <see cref="SentrySignatureFilter"/>, anonymous
+    /// (no cookie), no antiforgery, and no status-code pages, so a 401 reaches Sentry as a 401.
+    /// </summary>
+    public static RouteGroupBuilder RequireSentrySignature(this RouteGroupBuilder group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        group.AddEndpointFilter<SentrySignatureFilter>();
+        group.WithMetadata(new SkipStatusCodePagesAttribute());
+        group.AllowAnonymous();
+        group.DisableAntiforgery();
+        return group;
+    }
+
+    /// <summary>The signature this route expects and the largest body it reads.</summary>
+    public static RouteHandlerBuilder SignedBy(this RouteHandlerBuilder route, SentrySignatureScheme scheme, int maxBodyBytes)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        return route.WithMetadata(new SentryCallerMetadata(scheme, maxBodyBytes));
+    }
+}

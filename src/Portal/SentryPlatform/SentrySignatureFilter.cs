@@ -1,0 +1,41 @@
+namespace Portal.SentryPlatform;
+
+/// <summary>
+/// The security boundary of every route Sentry calls: size, content type, then signature, before the handler
+/// runs or any JSON is parsed (design.md §5).
+/// </summary>
+internal sealed partial class SentrySignatureFilter(SentrySigningKeys keys, ILogger<SentrySignatureFilter> logger) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        // SentryRequest.BindAsync has already insisted on both.
+        var caller = context.HttpContext.GetEndpoint()!.Metadata.GetRequiredMetadata<SentryCallerMetadata>();
+        var request = context.Arguments.OfType<SentryRequest>().Single();
+        switch (request.Rejection)
+        {
+            case SentryRequestRejection.TooLarge:
+                return TypedResults.StatusCode(StatusCodes.Status413PayloadTooLarge);
+            case SentryRequestRejection.UnsupportedMediaType:
+                return TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        var check = caller.Scheme switch
+        {
+            SentrySignatureScheme.Hook => SentrySignature.Check(request.Body, request.HookSignature, keys.Active()),
+            SentrySignatureScheme.App => SentrySignature.Check(request.Body, request.AppSignature, keys.Active()),
+            SentrySignatureScheme.AppEmptyBody => SentrySignature.Check([], request.AppSignature, keys.Active()),
+            _ => throw new InvalidOperationException($"Unknown signature scheme {caller.Scheme}."),
+        };
+
+        if (check != SignatureCheck.Valid)
+        {
+            LogRejected(context.HttpContext.Request.Path, check, UntrustedText.ForLog(request.RequestId));
+            return TypedResults.Unauthorized();
+        }
+
+        return await next(context);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a request to {Path}: signature {Check} (Request-ID {RequestId})")]
+    private partial void LogRejected(PathString path, SignatureCheck check, string requestId);
+}

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Portal.Data.Entities;
+using Portal.SentryPlatform;
+
+namespace Portal.Webhooks;
+
+/// <summary>
+/// Turns a verified request into a stored delivery: hashes it, reads the envelope, sets the flags that need no
+/// lookup, and hands it to the writer. Nothing here can refuse a correctly signed delivery (reliability.md W3).
+/// </summary>
+internal sealed partial class DeliveryIntake(DeliveryWriter writer, WebhookMetrics metrics, TimeProvider time, ILogger<DeliveryIntake> logger)
+{
+    /// <summary>Skew allowed for <c>Sentry-Hook-Timestamp</c> (reliability.md W6).</summary>
+    public static readonly TimeSpan TimestampTolerance = TimeSpan.FromSeconds(300);
+
+    public async Task<StoreOutcome> AcceptAsync(SentryRequest request, DeliverySource source)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var now = time.GetUtcNow();
+        var flags = DeliveryFlags.None;
+
+        var resource = NormalizeResource(request.Resource);
+        var parsed = WebhookEnvelope.TryRead(request.Body, out var envelope);
+        if (!parsed || resource is null || !WebhookCatalog.IsKnown(resource, envelope.Action))
+        {
+            flags |= DeliveryFlags.Unparsed;
+        }
+
+        var hookTimestamp = ParseTimestamp(request.Timestamp);
+        if (hookTimestamp is not { } seconds || Math.Abs(now.ToUnixTimeSeconds() - seconds) > TimestampTolerance.TotalSeconds)
+        {
+            flags |= DeliveryFlags.StaleTimestamp;
+        }
+
+        var delivery = new PendingDelivery
+        {
+            Body = request.Body,
+            BodySha256 = SHA256.HashData(request.Body),
+            RequestId = string.IsNullOrEmpty(request.RequestId) ? null : Truncate(request.RequestId, 64),
+            Resource = resource ?? "unknown",
+            Action = envelope.Action is { } action ? Truncate(action, 64) : null,
+            InstallationUuid = envelope.InstallationUuid,
+            ReceivedAt = now,
+            HookTimestamp = hookTimestamp,
+            Flags = flags,
+            Source = source,
+        };
+
+        var outcome = await writer.StoreAsync(delivery);
+        Record(outcome, delivery);
+        return outcome;
+    }
+
+    private void Record(StoreOutcome outcome, PendingDelivery delivery)
+    {
+        metrics.Responded(outcome.Result.ToString());
+        if (outcome.Result != StoreResult.Stored)
+        {
+            return;
+        }
+
+        if (delivery.Flags.HasFlag(DeliveryFlags.StaleTimestamp))
+        {
+            metrics.Flagged("stale_timestamp");
+            LogStaleTimestamp(outcome.Id ?? 0, UntrustedText.ForLog(delivery.RequestId));
+        }
+
+        if (delivery.Flags.HasFlag(DeliveryFlags.Unparsed))
+        {
+            metrics.Flagged("unparsed");
+            LogUnparsed(outcome.Id ?? 0, UntrustedText.ForLog(delivery.Resource), UntrustedText.ForLog(delivery.Action));
+        }
+    }
+
+    // Resources are short lower-case words; anything else is kept as "unknown" and flagged rather than stored verbatim.
+    private static string? NormalizeResource(string header)
+    {
+        if (header.Length is 0 or > 64)
+        {
+            return null;
+        }
+
+        foreach (var c in header)
+        {
+            if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '-' or '.'))
+            {
+                return null;
+            }
+        }
+
+        return header;
+    }
+
+    private static long? ParseTimestamp(string header) =>
+        long.TryParse(header, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
+
+    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stored delivery {DeliveryId} with a missing or stale Sentry-Hook-Timestamp (Request-ID {RequestId}); check the clock")]
+    private partial void LogStaleTimestamp(long deliveryId, string requestId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stored delivery {DeliveryId} as unparsed: resource {Resource}, action {Action}")]
+    private partial void LogUnparsed(long deliveryId, string resource, string action);
+}

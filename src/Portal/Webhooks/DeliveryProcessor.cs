@@ -1,0 +1,187 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.Realtime;
+
+namespace Portal.Webhooks;
+
+/// <summary>
+/// Works through committed deliveries in arrival order, after Sentry has its 2xx (store, acknowledge, then
+/// process). A failing delivery is retried on <see cref="ProcessingSchedule"/> without holding up the ones behind
+/// it, and is marked dead after the last attempt. State lives in the table, so work resumes after a restart.
+/// </summary>
+internal sealed partial class DeliveryProcessor(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    WebhookDispatcher dispatcher,
+    DeliveryPublisher stream,
+    WorkSignal signal,
+    WebhookMetrics metrics,
+    TimeProvider time,
+    ILogger<DeliveryProcessor> logger) : BackgroundService
+{
+    public const int BatchSize = 200;
+
+    /// <summary>How long to sleep when nothing is due and nothing new arrives (retries come due on their own).</summary>
+    private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await ProcessDueAsync(stoppingToken) == 0)
+                {
+                    await signal.WaitAsync(IdleWait, time, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception exception) when (exception is DbUpdateException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+            {
+                LogLoopFailed(exception);
+                await signal.WaitAsync(IdleWait, time, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Processes one batch of due deliveries; returns how many it took.</summary>
+    internal async Task<int> ProcessDueAsync(CancellationToken stoppingToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(stoppingToken);
+        var now = time.GetUtcNow();
+        var due = await db.WebhookDeliveries
+            .Where(d => (d.State == DeliveryState.Pending || d.State == DeliveryState.Failed) && d.NextAttemptAt <= now)
+            .OrderBy(d => d.Id)
+            .Take(BatchSize)
+            .ToListAsync(stoppingToken);
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        var organizations = await OrganizationsOfAsync(db, due, stoppingToken);
+        var done = new List<WebhookDelivery>(due.Count);
+        foreach (var delivery in due)
+        {
+            // Stop between items on shutdown; what is not done stays due and is taken after the restart (D6).
+            if (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            await ProcessAsync(db, delivery, organizations);
+            done.Add(delivery);
+        }
+
+        await db.SaveChangesAsync(CancellationToken.None);
+        var publishedAt = time.GetUtcNow();
+        foreach (var delivery in done)
+        {
+            stream.Publish(DeliverySummary.From(delivery, DeliverySummaryKind.StateChanged, publishedAt));
+        }
+
+        return done.Count;
+    }
+
+    private async Task ProcessAsync(PortalDbContext db, WebhookDelivery delivery, Dictionary<Guid, string> organizations)
+    {
+        delivery.Attempts++;
+        try
+        {
+            if (!delivery.Flags.HasFlag(DeliveryFlags.Unparsed))
+            {
+                using var document = JsonDocument.Parse(delivery.Body, new JsonDocumentOptions { MaxDepth = WebhookEnvelope.ReaderOptions.MaxDepth });
+                var webhook = new WebhookEvent(delivery, document.RootElement);
+                using var timeout = new CancellationTokenSource(ProcessingSchedule.HandlerTimeout, time);
+                await dispatcher.DispatchAsync(webhook, timeout.Token);
+                delivery.Summary = DeliverySummarizer.Describe(webhook);
+            }
+
+            await ResolveOrganizationAsync(db, delivery, organizations);
+            delivery.State = DeliveryState.Processed;
+            delivery.ProcessedAt = time.GetUtcNow();
+            delivery.LastError = null;
+            metrics.Processed("processed");
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            var dead = delivery.Attempts >= ProcessingSchedule.MaxAttempts;
+            delivery.State = dead ? DeliveryState.Dead : DeliveryState.Failed;
+            delivery.NextAttemptAt = time.GetUtcNow() + ProcessingSchedule.DelayAfter(delivery.Attempts);
+            delivery.LastError = Describe(exception);
+            metrics.Processed(dead ? "dead" : "failed");
+            if (dead)
+            {
+                LogDead(exception, delivery.Id, delivery.Attempts);
+            }
+            else
+            {
+                LogFailed(exception, delivery.Id, delivery.Attempts, delivery.NextAttemptAt);
+            }
+        }
+    }
+
+    // Flags that need a lookup are set here, after the 2xx, never before it (design.md §5).
+    private async Task ResolveOrganizationAsync(PortalDbContext db, WebhookDelivery delivery, Dictionary<Guid, string> organizations)
+    {
+        if (delivery.InstallationUuid is not { } uuid)
+        {
+            return;
+        }
+
+        if (delivery.Resource == WebhookCatalog.Installation)
+        {
+            // The handler may just have recorded it.
+            var slug = await db.Installations.Where(i => i.Uuid == uuid).Select(i => i.OrganizationSlug).FirstOrDefaultAsync(CancellationToken.None);
+            if (slug is not null)
+            {
+                organizations[uuid] = slug;
+            }
+        }
+
+        if (organizations.TryGetValue(uuid, out var organization))
+        {
+            delivery.OrganizationSlug = organization;
+            delivery.Flags &= ~DeliveryFlags.Orphan;
+        }
+        else if (!delivery.Flags.HasFlag(DeliveryFlags.Orphan))
+        {
+            delivery.Flags |= DeliveryFlags.Orphan;
+            metrics.Flagged("orphan");
+            LogOrphan(delivery.Id, uuid);
+        }
+    }
+
+    private static async Task<Dictionary<Guid, string>> OrganizationsOfAsync(
+        PortalDbContext db, List<WebhookDelivery> deliveries, CancellationToken cancellationToken)
+    {
+        var uuids = deliveries.Where(d => d.InstallationUuid.HasValue).Select(d => d.InstallationUuid!.Value).Distinct().ToList();
+        return await db.Installations
+            .Where(i => uuids.Contains(i.Uuid))
+            .ToDictionaryAsync(i => i.Uuid, i => i.OrganizationSlug, cancellationToken);
+    }
+
+    private static string Describe(Exception exception)
+    {
+        var text = exception is OperationCanceledException
+            ? $"The handler did not finish within {ProcessingSchedule.HandlerTimeout.TotalSeconds:0} s."
+            : $"{exception.GetType().Name}: {exception.Message}";
+        return text.Length <= 1000 ? text : text[..1000];
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Processing delivery {DeliveryId} failed (attempt {Attempt}); next attempt at {NextAttemptAt}")]
+    private partial void LogFailed(Exception exception, long deliveryId, int attempt, DateTimeOffset nextAttemptAt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId} is dead after {Attempts} attempts; replay it from the dashboard once fixed")]
+    private partial void LogDead(Exception exception, long deliveryId, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} names installation {InstallationUuid}, which the portal does not know (orphan)")]
+    private partial void LogOrphan(long deliveryId, Guid installationUuid);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The delivery processor hit a storage error; retrying shortly")]
+    private partial void LogLoopFailed(Exception exception);
+}

@@ -1,0 +1,33 @@
+using Portal.Data.Entities;
+
+namespace Portal.Webhooks;
+
+/// <summary>A verified delivery on its way to the writer; the request awaits <see cref="Stored"/> before answering.</summary>
+internal sealed class PendingDelivery
+{
+    private readonly TaskCompletionSource<StoreOutcome> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public required byte[] Body { get; init; }
+
+    public required byte[] BodySha256 { get; init; }
+
+    public string? RequestId { get; init; }
+
+    public required string Resource { get; init; }
+
+    public string? Action { get; init; }
+
+    public Guid? InstallationUuid { get; init; }
+
+    public required DateTimeOffset ReceivedAt { get; init; }
+
+    public long? HookTimestamp { get; init; }
+
+    public DeliveryFlags Flags { get; init; }
+
+    public DeliverySource Source { get; init; }
+
+    public Task<StoreOutcome> Stored => completion.Task;
+
+    public void Complete(StoreOutcome outcome) => completion.TrySetResult(outcome);
+}

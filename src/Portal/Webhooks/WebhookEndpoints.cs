@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Portal.Data.Entities;
+using Portal.SentryPlatform;
+
+namespace Portal.Webhooks;
+
+/// <summary>The route Sentry delivers webhooks to (the signature is checked by the group).</summary>
+internal static class WebhookEndpoints
+{
+    /// <summary>2 MiB: twice Relay's 1 MiB event limit, since error and alert webhooks embed a whole event (W9).</summary>
+    public const int MaxBodyBytes = 2 * 1024 * 1024;
+
+    /// <summary>Seconds Sentry is asked to wait before retrying a 503.</summary>
+    public const int RetryAfterSeconds = 30;
+
+    public static RouteGroupBuilder MapWebhookEndpoints(this RouteGroupBuilder fromSentry)
+    {
+        fromSentry.MapPost("/webhook", ReceiveAsync)
+            .SignedBy(SentrySignatureScheme.Hook, MaxBodyBytes)
+            .WithName("ReceiveSentryWebhook");
+        return fromSentry;
+    }
+
+    // Store first, acknowledge after the commit, process later. A correctly signed delivery never gets a 4xx:
+    // Sentry does not retry those (reliability.md finding 2).
+    private static async Task<Results<Accepted, Ok, StatusCodeHttpResult>> ReceiveAsync(
+        SentryRequest request, DeliveryIntake intake, HttpContext context)
+    {
+        var outcome = await intake.AcceptAsync(request, DeliverySource.AppWebhook);
+        switch (outcome.Result)
+        {
+            case StoreResult.Stored:
+                return TypedResults.Accepted((string?)null);
+            case StoreResult.Duplicate:
+                return TypedResults.Ok();
+            default:
+                context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+}
