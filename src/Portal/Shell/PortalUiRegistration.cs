@@ -24,7 +24,12 @@ internal static class PortalUiRegistration
         }
 
         app.UseMiddleware<SecurityHeaders>();
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        if (app.Environment.IsDevelopment())
+        {
+            // The status pages are Razor pages, which exist only where the UI is mapped (see MapPortalUi).
+            app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        }
+
         app.UseAntiforgery();
         return app;
     }
@@ -39,7 +44,8 @@ internal static class PortalUiRegistration
         app.MapHealthChecks("/healthz").WithMetadata(new SkipStatusCodePagesAttribute());
         if (app.Environment.IsDevelopment())
         {
-            app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+            // SecurityHeaders sends the whole CSP (frame-ancestors 'none'); no second, weaker one from Blazor.
+            app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
         }
 
         return app;

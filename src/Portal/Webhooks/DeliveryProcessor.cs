@@ -33,7 +33,7 @@ internal sealed partial class DeliveryProcessor(
             {
                 if (await ProcessDueAsync(stoppingToken) == 0)
                 {
-                    await signal.WaitAsync(IdleWait, time, stoppingToken);
+                    await signal.WaitAsync(await UntilNextDueAsync(stoppingToken), time, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -85,6 +85,19 @@ internal sealed partial class DeliveryProcessor(
         }
 
         return done.Count;
+    }
+
+    // Sleeps exactly until the next scheduled retry (or IdleWait), unless the writer signals new work first.
+    private async Task<TimeSpan> UntilNextDueAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var next = await db.WebhookDeliveries
+            .Where(d => d.State == DeliveryState.Pending || d.State == DeliveryState.Failed)
+            .OrderBy(d => d.NextAttemptAt)
+            .Select(d => (DateTimeOffset?)d.NextAttemptAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        var wait = next - time.GetUtcNow() ?? IdleWait;
+        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > IdleWait ? IdleWait : wait;
     }
 
     private async Task ProcessAsync(PortalDbContext db, WebhookDelivery delivery, Dictionary<Guid, string> organizations)

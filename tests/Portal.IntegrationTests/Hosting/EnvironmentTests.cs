@@ -1,0 +1,77 @@
+using System.Net;
+using Portal.IntegrationTests.TestSupport;
+
+namespace Portal.IntegrationTests.Hosting;
+
+public sealed class EnvironmentTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Before_sign_in_exists_the_admin_pages_answer_404_in_production()
+    {
+        await using var factory = ProductionFactory();
+        var client = factory.CreateClient();
+
+        var response = await client.GetAsync("/", Cancel);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Before_sign_in_exists_the_hub_cannot_be_negotiated_in_production()
+    {
+        await using var factory = ProductionFactory();
+        var client = factory.CreateClient();
+
+        var response = await client.PostAsync("/hubs/deliveries/negotiate?negotiateVersion=1", null, Cancel);
+
+        Assert.False(response.IsSuccessStatusCode, $"{response.StatusCode}");
+        Assert.DoesNotContain("connectionToken", await response.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task In_production_the_webhook_and_health_endpoints_still_work()
+    {
+        await using var factory = ProductionFactory();
+        var client = factory.CreateClient();
+
+        var health = await client.GetAsync("/healthz", Cancel);
+        var webhook = await client.SendAsync(SignedRequests.Webhook(SampleDeliveries.Named("webhook.issue.created.json")), Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, webhook.StatusCode);
+    }
+
+    [Fact]
+    public async Task In_production_a_missing_client_secret_stops_the_start_with_a_message_naming_the_key()
+    {
+        await using var factory = ProductionFactory();
+        factory.Settings["Sentry:ClientSecret"] = "";
+
+        var failure = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.Contains("Sentry:ClientSecret", failure.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_response_carries_the_security_headers()
+    {
+        await using var factory = new PortalFactory();
+        var client = factory.CreateClient();
+
+        var response = await client.GetAsync("/", Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+    }
+
+    private static PortalFactory ProductionFactory()
+    {
+        var factory = new PortalFactory { EnvironmentName = "Production" };
+        factory.Settings["Sentry:ClientId"] = "test-client-id";
+        factory.Settings["Sentry:AppSlug"] = "test-app";
+        return factory;
+    }
+}

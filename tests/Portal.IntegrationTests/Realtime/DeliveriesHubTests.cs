@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.AspNetCore.SignalR.Client;
+using Portal.IntegrationTests.TestSupport;
+using Portal.Realtime;
+
+namespace Portal.IntegrationTests.Realtime;
+
+/// <summary>Real SignalR clients over WebSockets against the real host on a loopback Kestrel port.</summary>
+public sealed class DeliveriesHubTests : IAsyncLifetime
+{
+    private readonly PortalFactory factory = new();
+    private readonly List<HubConnection> connections = [];
+    private string baseUrl = "";
+    private HttpClient client = null!;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync()
+    {
+        // A fixed, small socket send buffer (no loopback autotuning to megabytes), so a client that stops reading
+        // backs up the server's sends after a few hundred messages, as it would over a real network.
+        factory.TestServices = services => services.Configure<SocketTransportOptions>(options => options.CreateBoundListenSocket = endpoint =>
+        {
+            var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+            socket.SendBufferSize = 8192;
+            return socket;
+        });
+        factory.UseKestrel(0);
+        factory.StartServer();
+        baseUrl = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        client = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var connection in connections)
+        {
+            await connection.DisposeAsync();
+        }
+
+        client.Dispose();
+        await factory.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_subscribed_client_receives_a_delivery_when_it_is_stored_and_again_when_it_is_processed()
+    {
+        var received = new ConcurrentQueue<DeliverySummary>();
+        await ConnectAsync(received.Enqueue, afterId: null);
+        var body = SignedRequests.Unique(SampleDeliveries.Named("webhook.issue.created.json"), "900000001");
+
+        var response = await client.SendAsync(SignedRequests.Webhook("issue", body), Cancel);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var id = (await factory.FindDeliveryAsync(body))!.Id;
+        await Eventually.TrueAsync(() => Task.FromResult(received.Any(s => s.Id == id && s.State == "Processed")), "the processed message");
+        var stored = received.First(s => s.Id == id);
+        Assert.Equal((DeliverySummaryKind.Stored, "issue", "created", "Pending"), (stored.Kind, stored.Resource, stored.Action, stored.State));
+        Assert.Contains("FRONT-END-9", received.Last(s => s.Id == id).Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_client_that_reconnects_with_its_last_id_gets_exactly_the_deliveries_it_missed()
+    {
+        var first = SignedRequests.Unique(SampleDeliveries.Named("webhook.comment.created.json"), "900000002");
+        await client.SendAsync(SignedRequests.Webhook("comment", first), Cancel);
+        var lastSeen = (await factory.FindDeliveryAsync(first))!.Id;
+        var missed = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            var body = SignedRequests.Unique(SampleDeliveries.Named("webhook.comment.updated.json"), $"90000010{i}");
+            await client.SendAsync(SignedRequests.Webhook("comment", body), Cancel);
+            missed.Add((await factory.FindDeliveryAsync(body))!.Id);
+        }
+
+        var received = new ConcurrentQueue<DeliverySummary>();
+        await ConnectAsync(received.Enqueue, afterId: lastSeen);
+
+        await Eventually.TrueAsync(() => Task.FromResult(missed.All(id => received.Any(s => s.Id == id))), "the missed deliveries");
+        Assert.Equal(missed, received.Where(s => s.Kind == DeliverySummaryKind.Backfill).Select(s => s.Id).Where(missed.Contains).ToList());
+        Assert.DoesNotContain(received, s => s.Id <= lastSeen);
+    }
+
+    [Fact]
+    public async Task A_frozen_client_is_dropped_while_healthy_clients_receive_every_delivery_and_every_delivery_is_acknowledged()
+    {
+        var healthy = Enumerable.Range(0, 3).Select(_ => new ConcurrentDictionary<long, bool>()).ToArray();
+        foreach (var seen in healthy)
+        {
+            await ConnectAsync(s => seen[s.Id] = true, afterId: null);
+        }
+
+        await using var frozen = await FrozenHubClient.ConnectAsync(new Uri(baseUrl), Cancel);
+
+        // Enough messages to fill the frozen client's small buffers, the sockets between and the server's pipe.
+        var ids = new ConcurrentBag<long>();
+        using var senders = new SemaphoreSlim(32);
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 2000).Select(async i =>
+        {
+            await senders.WaitAsync(Cancel);
+            try
+            {
+                var body = SignedRequests.Unique(SampleDeliveries.Named("webhook.issue.created.json"), $"91{i:D7}");
+                var response = await client.SendAsync(SignedRequests.Webhook("issue", body), Cancel);
+                ids.Add((await factory.FindDeliveryAsync(body))!.Id);
+                return response.StatusCode;
+            }
+            finally
+            {
+                senders.Release();
+            }
+        }));
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.Accepted, status));
+        foreach (var seen in healthy)
+        {
+            await Eventually.TrueAsync(() => Task.FromResult(ids.All(seen.ContainsKey)), "every delivery at every healthy client", TimeSpan.FromSeconds(30));
+        }
+
+        Assert.True(await frozen.WaitForServerCloseAsync(TimeSpan.FromSeconds(30)), $"the frozen client was not disconnected ({frozen.BytesRead} bytes read)");
+    }
+
+    private async Task<HubConnection> ConnectAsync(Action<DeliverySummary> onDelivery, long? afterId)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(new Uri(baseUrl), "/hubs/deliveries"), options => options.Transports = HttpTransportType.WebSockets)
+            .Build();
+        connection.On<DeliverySummary>(DeliveriesHub.DeliveryMethod, onDelivery);
+        connections.Add(connection);
+        await connection.StartAsync(Cancel);
+        await connection.InvokeAsync(nameof(DeliveriesHub.Subscribe), afterId, Cancel);
+        return connection;
+    }
+}

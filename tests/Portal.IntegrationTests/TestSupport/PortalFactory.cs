@@ -1,0 +1,78 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Data.Entities;
+
+namespace Portal.IntegrationTests.TestSupport;
+
+/// <summary>
+/// The real host on a temp-file SQLite database, with test settings and, where a test needs them, fakes at the
+/// edges (storage failures, time). One per test class.
+/// </summary>
+public class PortalFactory : WebApplicationFactory<Program>
+{
+    public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), $"portal-test-{Guid.NewGuid():N}.db");
+
+    internal LogCapture Logs { get; } = new();
+
+    /// <summary>Configuration on top of appsettings*.json; set before the first request.</summary>
+    public Dictionary<string, string?> Settings { get; } = new()
+    {
+        ["Sentry:ClientSecret"] = SampleDeliveries.Secret,
+    };
+
+    public string EnvironmentName { get; set; } = "Development";
+
+    public Action<IServiceCollection>? TestServices { get; set; }
+
+    public string ConnectionString => $"Data Source={DatabasePath}";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseEnvironment(EnvironmentName);
+        builder.UseSolutionRelativeContentRoot("", solutionName: RepoPaths.SolutionName);
+        builder.UseSetting("ConnectionStrings:Portal", ConnectionString);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(Logs));
+        builder.ConfigureTestServices(services => TestServices?.Invoke(services));
+    }
+
+    public PortalDbContext OpenDatabase() =>
+        new(new DbContextOptionsBuilder<PortalDbContext>().UseSqlite(ConnectionString).Options);
+
+    internal async Task<WebhookDelivery?> FindDeliveryAsync(byte[] body)
+    {
+        var hash = SHA256.HashData(body);
+        await using var db = OpenDatabase();
+        return await db.WebhookDeliveries.AsNoTracking().SingleOrDefaultAsync(d => d.BodySha256 == hash);
+    }
+
+    /// <summary>Waits until the processor has finished with the delivery of <paramref name="body"/>.</summary>
+    internal async Task<WebhookDelivery> ProcessedDeliveryAsync(byte[] body, DeliveryState state = DeliveryState.Processed)
+    {
+        WebhookDelivery? delivery = null;
+        await Eventually.TrueAsync(
+            async () => (delivery = await FindDeliveryAsync(body))?.State == state,
+            $"a delivery in state {state}");
+        return delivery!;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(DatabasePath + suffix);
+        }
+    }
+}

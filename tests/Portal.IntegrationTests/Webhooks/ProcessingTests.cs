@@ -1,0 +1,100 @@
+using System.Net;
+using Microsoft.Extensions.Time.Testing;
+using Portal.Data.Entities;
+using Portal.IntegrationTests.TestSupport;
+using Portal.Webhooks;
+
+namespace Portal.IntegrationTests.Webhooks;
+
+public sealed class ProcessingTests : IAsyncLifetime
+{
+    private readonly FakeTimeProvider time = new(DateTimeOffset.UtcNow);
+    private readonly FailingIssueHandler failing = new();
+    private readonly PortalFactory factory = new();
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync()
+    {
+        factory.TestServices = services =>
+        {
+            services.AddSingleton<TimeProvider>(time);
+            services.AddSingleton<IWebhookHandler>(failing);
+        };
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync() => factory.DisposeAsync();
+
+    [Fact]
+    public async Task A_failing_delivery_is_retried_on_the_backoff_schedule_and_marked_dead_after_ten_attempts()
+    {
+        var client = factory.CreateClient();
+        var body = SignedRequests.Unique(SampleDeliveries.Named("webhook.issue.created.json"), "800000001");
+        failing.Failures = int.MaxValue;
+
+        var response = await client.SendAsync(SignedRequests.Webhook("issue", body, timestamp: time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)), Cancel);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+
+        var first = await factory.ProcessedDeliveryAsync(body, DeliveryState.Failed);
+        Assert.Equal(1, first.Attempts);
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(1), first.NextAttemptAt);
+        Assert.Contains("injected failure", first.LastError, StringComparison.Ordinal);
+
+        TimeSpan[] waits = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2),
+            TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(10)];
+        for (var attempt = 2; attempt <= 10; attempt++)
+        {
+            var before = (await factory.FindDeliveryAsync(body))!;
+            time.Advance(waits[attempt - 2] - TimeSpan.FromMilliseconds(1));
+            await Task.Delay(150, Cancel);
+            Assert.Equal(attempt - 1, (await factory.FindDeliveryAsync(body))!.Attempts);
+
+            time.Advance(TimeSpan.FromMilliseconds(1));
+            await Eventually.TrueAsync(async () => (await factory.FindDeliveryAsync(body))!.Attempts == attempt, $"attempt {attempt}");
+            Assert.NotEqual(before.NextAttemptAt, (await factory.FindDeliveryAsync(body))!.NextAttemptAt);
+        }
+
+        var dead = await factory.ProcessedDeliveryAsync(body, DeliveryState.Dead);
+        Assert.Equal(10, dead.Attempts);
+        time.Advance(TimeSpan.FromHours(1));
+        await Task.Delay(200, Cancel);
+        Assert.Equal(10, (await factory.FindDeliveryAsync(body))!.Attempts);
+    }
+
+    [Fact]
+    public async Task A_delivery_that_fails_once_is_processed_on_its_retry_without_holding_up_the_ones_behind_it()
+    {
+        var client = factory.CreateClient();
+        var failingBody = SignedRequests.Unique(SampleDeliveries.Named("webhook.issue.created.json"), "800000002");
+        var behind = SignedRequests.Unique(SampleDeliveries.Named("webhook.comment.created.json"), "800000003");
+        failing.Failures = 1;
+
+        await client.SendAsync(SignedRequests.Webhook("issue", failingBody, timestamp: Now()), Cancel);
+        await client.SendAsync(SignedRequests.Webhook("comment", behind, timestamp: Now()), Cancel);
+
+        await factory.ProcessedDeliveryAsync(behind);
+        Assert.Equal(DeliveryState.Failed, (await factory.FindDeliveryAsync(failingBody))!.State);
+        time.Advance(TimeSpan.FromSeconds(1));
+        var retried = await factory.ProcessedDeliveryAsync(failingBody);
+        Assert.Equal(2, retried.Attempts);
+        Assert.Null(retried.LastError);
+    }
+
+    private string Now() => time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Stands in for the issue handler and fails the first <see cref="Failures"/> times.</summary>
+    private sealed class FailingIssueHandler : IWebhookHandler
+    {
+        private int failures;
+
+        public int Failures { get => failures; set => failures = value; }
+
+        public string Resource => WebhookCatalog.Issue;
+
+        public Task HandleAsync(WebhookEvent webhook, CancellationToken cancellationToken) =>
+            Interlocked.Decrement(ref failures) >= 0
+                ? throw new InvalidOperationException("injected failure")
+                : Task.CompletedTask;
+    }
+}
