@@ -33,7 +33,8 @@ internal sealed partial class DeliveryProcessor(
             {
                 if (await ProcessDueAsync(stoppingToken) == 0)
                 {
-                    await signal.WaitAsync(await UntilNextDueAsync(stoppingToken), time, stoppingToken);
+                    var nextDue = await NextDueAsync(stoppingToken);
+                    await signal.WaitAsync(Clamp(nextDue - time.GetUtcNow()), time, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -87,8 +88,8 @@ internal sealed partial class DeliveryProcessor(
         return done.Count;
     }
 
-    // Sleeps exactly until the next scheduled retry (or IdleWait), unless the writer signals new work first.
-    private async Task<TimeSpan> UntilNextDueAsync(CancellationToken cancellationToken)
+    // The processor sleeps until the next scheduled retry (at most IdleWait), unless the writer signals new work first.
+    private async Task<DateTimeOffset> NextDueAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var next = await db.WebhookDeliveries
@@ -96,9 +97,10 @@ internal sealed partial class DeliveryProcessor(
             .OrderBy(d => d.NextAttemptAt)
             .Select(d => (DateTimeOffset?)d.NextAttemptAt)
             .FirstOrDefaultAsync(cancellationToken);
-        var wait = next - time.GetUtcNow() ?? IdleWait;
-        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > IdleWait ? IdleWait : wait;
+        return next ?? time.GetUtcNow() + IdleWait;
     }
+
+    private static TimeSpan Clamp(TimeSpan wait) => wait < TimeSpan.Zero ? TimeSpan.Zero : wait > IdleWait ? IdleWait : wait;
 
     private async Task ProcessAsync(PortalDbContext db, WebhookDelivery delivery, Dictionary<Guid, string> organizations)
     {

@@ -50,8 +50,7 @@ public sealed class ProcessingTests : IAsyncLifetime
             await Task.Delay(150, Cancel);
             Assert.Equal(attempt - 1, (await factory.FindDeliveryAsync(body))!.Attempts);
 
-            time.Advance(TimeSpan.FromMilliseconds(1));
-            await Eventually.TrueAsync(async () => (await factory.FindDeliveryAsync(body))!.Attempts == attempt, $"attempt {attempt}");
+            await AdvanceUntilAsync(async () => (await factory.FindDeliveryAsync(body))!.Attempts == attempt, $"attempt {attempt}");
             Assert.NotEqual(before.NextAttemptAt, (await factory.FindDeliveryAsync(body))!.NextAttemptAt);
         }
 
@@ -75,10 +74,23 @@ public sealed class ProcessingTests : IAsyncLifetime
 
         await factory.ProcessedDeliveryAsync(behind);
         Assert.Equal(DeliveryState.Failed, (await factory.FindDeliveryAsync(failingBody))!.State);
-        time.Advance(TimeSpan.FromSeconds(1));
+        await AdvanceUntilAsync(async () => (await factory.FindDeliveryAsync(failingBody))!.State == DeliveryState.Processed, "the retry", TimeSpan.FromSeconds(1));
         var retried = await factory.ProcessedDeliveryAsync(failingBody);
         Assert.Equal(2, retried.Attempts);
         Assert.Null(retried.LastError);
+    }
+
+    // Steps the clock a millisecond at a time: the processor may still be arming its timer when the test first advances.
+    private async Task AdvanceUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? first = null)
+    {
+        time.Advance(first ?? TimeSpan.FromMilliseconds(1));
+        for (var step = 0; step < 100 && !await condition(); step++)
+        {
+            await Task.Delay(50, Cancel);
+            time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        Assert.True(await condition(), $"Timed out waiting for {what}");
     }
 
     private string Now() => time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);

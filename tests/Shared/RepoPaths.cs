@@ -1,4 +1,4 @@
-namespace Portal.IntegrationTests.TestSupport;
+namespace Portal.TestSupport;
 
 internal static class RepoPaths
 {

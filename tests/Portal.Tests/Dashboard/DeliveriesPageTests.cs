@@ -1,0 +1,94 @@
+using Portal.Dashboard;
+using Portal.Data.Entities;
+using Portal.Realtime;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.Dashboard;
+
+public sealed class DeliveriesPageTests : PortalComponentTest
+{
+    [Fact]
+    public void Stored_deliveries_are_listed_newest_first_with_their_event_state_and_flags()
+    {
+        Store(
+            Delivery("issue", "created", "FRONT-END-9 · first"),
+            Delivery("comment", "created", "second", DeliveryState.Failed, DeliveryFlags.Orphan | DeliveryFlags.StaleTimestamp));
+        Render<MudBlazor.MudPopoverProvider>();
+
+        var cut = Render<DeliveriesPage>();
+
+        var rows = cut.FindAll("[data-testid=deliveries] tbody tr");
+        Assert.Equal(2, rows.Count);
+        Assert.Contains("comment.created", rows[0].TextContent, StringComparison.Ordinal);
+        Assert.Contains("stale_timestamp", rows[0].TextContent, StringComparison.Ordinal);
+        Assert.Contains("orphan", rows[0].TextContent, StringComparison.Ordinal);
+        Assert.Contains("Failed", rows[0].QuerySelector("[data-testid=state]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("FRONT-END-9 · first", rows[1].TextContent, StringComparison.Ordinal);
+        Assert.Equal("1", cut.Find("[data-testid=stat-failed]").TextContent);
+    }
+
+    [Fact]
+    public void A_delivery_published_on_the_live_stream_appears_without_a_reload()
+    {
+        Render<MudBlazor.MudPopoverProvider>();
+        var cut = Render<DeliveriesPage>();
+        cut.WaitForAssertion(() => Assert.Contains("Live", cut.Find("[data-testid=live-status]").TextContent, StringComparison.Ordinal));
+        Assert.NotNull(cut.Find("[data-testid=empty-state]"));
+
+        Publisher.Publish(new DeliverySummary(42, DeliverySummaryKind.Stored, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "error", "created",
+            null, "test-org", [], "Pending", 0, "ReferenceError: blooopy is not defined", null));
+
+        cut.WaitForAssertion(() => Assert.Contains("ReferenceError: blooopy is not defined", cut.Find("[data-testid=deliveries]").TextContent, StringComparison.Ordinal));
+
+        Publisher.Publish(new DeliverySummary(42, DeliverySummaryKind.StateChanged, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "error", "created",
+            null, "test-org", [], "Processed", 1, "ReferenceError: blooopy is not defined", null));
+
+        cut.WaitForAssertion(() => Assert.Equal("Processed", cut.Find("[data-testid=state]").TextContent.Trim()));
+    }
+
+    [Theory]
+    [InlineData("<script>window.__xss=1</script>")]
+    [InlineData("<img src=x onerror=\"window.__xss=1\">")]
+    [InlineData("\"><svg onload=window.__xss=1>")]
+    [InlineData("javascript:alert(1)")]
+    [InlineData("\u202Egnp.exe")]
+    public void Hostile_text_from_a_payload_is_rendered_as_inert_text(string hostile)
+    {
+        Store(Delivery("issue", "created", hostile));
+        Render<MudBlazor.MudPopoverProvider>();
+
+        var cut = Render<DeliveriesPage>();
+
+        var table = cut.Find("[data-testid=deliveries]");
+        Assert.Contains(hostile, table.TextContent, StringComparison.Ordinal);
+        Assert.Empty(table.QuerySelectorAll("script, svg, img[onerror], a[href^='javascript']"));
+        Assert.DoesNotContain(table.QuerySelectorAll("*"), element => element.Attributes.Any(a => a.Name.StartsWith("on", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void A_100_KB_summary_is_rendered_as_text_without_breaking_the_page()
+    {
+        Render<MudBlazor.MudPopoverProvider>();
+        var cut = Render<DeliveriesPage>();
+        var huge = string.Concat(Enumerable.Repeat("<b>x</b>", 100_000 / 8));
+
+        Publisher.Publish(new DeliverySummary(7, DeliverySummaryKind.Stored, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "issue", "created",
+            null, null, [], "Pending", 0, huge, null));
+
+        cut.WaitForAssertion(() => Assert.Contains(huge, cut.Find("[data-testid=deliveries]").TextContent, StringComparison.Ordinal));
+        Assert.Empty(cut.FindAll("[data-testid=deliveries] b"));
+    }
+
+    [Fact]
+    public void The_search_box_filters_the_list()
+    {
+        Store(Delivery("issue", "created", "alpha"), Delivery("issue", "created", "beta"));
+        Render<MudBlazor.MudPopoverProvider>();
+        var cut = Render<DeliveriesPage>();
+
+        cut.Find("input[data-testid=search], [data-testid=search] input").Input("bet");
+
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=deliveries] tbody tr")));
+        Assert.Contains("beta", cut.Find("[data-testid=deliveries] tbody").TextContent, StringComparison.Ordinal);
+    }
+}

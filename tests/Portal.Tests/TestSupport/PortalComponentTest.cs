@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.Realtime;
+
+namespace Portal.Tests.TestSupport;
+
+/// <summary>
+/// bUnit with MudBlazor, an interactive renderer, the real live stream and real EF Core on a temp-file SQLite
+/// database (migrated), so components read what the app would.
+/// </summary>
+public abstract class PortalComponentTest : BunitContext
+{
+    private readonly string databasePath = Path.Combine(Path.GetTempPath(), $"portal-bunit-{Guid.NewGuid():N}.db");
+
+    protected PortalComponentTest()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddDbContextFactory<PortalDbContext>(options => options.UseSqlite($"Data Source={databasePath}"));
+        Services.AddSingleton<DeliveryPublisher>();
+        Services.AddSingleton<DeliveryHistory>();
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        using var db = OpenDatabase();
+        db.Database.Migrate();
+    }
+
+    protected DeliveryPublisher Publisher => Services.GetRequiredService<DeliveryPublisher>();
+
+    protected PortalDbContext OpenDatabase() =>
+        new(new DbContextOptionsBuilder<PortalDbContext>().UseSqlite($"Data Source={databasePath}").Options);
+
+    protected void Store(params WebhookDelivery[] deliveries)
+    {
+        using var db = OpenDatabase();
+        db.WebhookDeliveries.AddRange(deliveries);
+        db.SaveChanges();
+    }
+
+    protected static WebhookDelivery Delivery(string resource, string action, string? summary, DeliveryState state = DeliveryState.Processed, DeliveryFlags flags = DeliveryFlags.None) =>
+        new()
+        {
+            Body = [],
+            BodySha256 = Guid.NewGuid().ToByteArray(),
+            Resource = resource,
+            Action = action,
+            Summary = summary,
+            State = state,
+            Flags = flags,
+            ReceivedAt = DateTimeOffset.UtcNow,
+            OrganizationSlug = "test-org",
+        };
+
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        await base.DisposeAsyncCore();
+        SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(databasePath + suffix);
+        }
+    }
+}
