@@ -1,0 +1,130 @@
+using System.Globalization;
+
+namespace Portal.Bench;
+
+/// <summary>The bench's command line (parsed by hand: System.CommandLine is not available here).</summary>
+internal sealed record BenchOptions
+{
+    public const string Usage = """
+        Portal.Bench — load generator for POST /sentry/webhook (design.md §6, docs/benchmarks.md).
+
+        Build the portal first:  dotnet build src/Portal -c Release
+        Then, from the repository root:
+          dotnet run -c Release --project bench/Portal.Bench -- --mode flat --connections 64 --duration 15
+          dotnet run -c Release --project bench/Portal.Bench -- --mode paced
+
+        The bench starts the portal's Release build (Development environment, a fresh SQLite database in a temp
+        folder, http://127.0.0.1:<free port>) and, for comparison, a bare Kestrel server of its own that drains the
+        body and answers 200; both receive the same pre-generated, signed 2-8 KB issue/error deliveries.
+
+          --mode flat|paced       flat: closed loop over --connections for --duration s after --warmup s (default)
+                                  paced: --rate deliveries/s for --duration s (default 500/s, 60 s) with a burst of
+                                  --burst deliveries within 1 s in the middle (default 2000); open loop, latency from
+                                  the scheduled send time
+          --connections <n>       HTTP connections (default 64)
+          --duration <s>          measured seconds (default 15 flat, 60 paced)
+          --warmup <s>            unmeasured seconds before (default 3)
+          --rate <n>              paced: deliveries per second (default 500)
+          --burst <n>             paced: extra deliveries within 1 s at mid-run (default 2000; 0 for none)
+          --pool <n>              flat: pre-generated unique deliveries (default 15000 per second of run)
+          --target portal|baseline|both   what to measure (default both)
+          --build                 run "dotnet build src/Portal -c Release" first
+          --portal-dll <path>     default src/Portal/bin/Release/net10.0/Portal.dll
+          --drain <s>             after the load, wait up to this long for the portal's processing to go quiet (default 20)
+          --secret <s>            client secret to sign with (default: the Development secret)
+          -h, --help              show this help
+
+        Results go to the console and to bench/results/<time>-<mode>.{json,md} (git-ignored).
+        Internal: "baseline-server --port <n>" runs the bare Kestrel server.
+        """;
+
+    public string Mode { get; init; } = "flat";
+
+    public int Connections { get; init; } = 64;
+
+    public double? Duration { get; init; }
+
+    public double Warmup { get; init; } = 3;
+
+    public double Rate { get; init; } = 500;
+
+    public int Burst { get; init; } = 2000;
+
+    public int? Pool { get; init; }
+
+    public bool RunPortal { get; init; } = true;
+
+    public bool RunBaseline { get; init; } = true;
+
+    public bool Build { get; init; }
+
+    public string? PortalDll { get; init; }
+
+    public double Drain { get; init; } = 20;
+
+    public string Secret { get; init; } = Portal.Simulator.SentrySamples.SampleSecret;
+
+    public bool Help { get; init; }
+
+    public bool IsPaced => Mode == "paced";
+
+    public double MeasuredSeconds => Duration ?? (IsPaced ? 60 : 15);
+
+    public static BenchOptions? Parse(IReadOnlyList<string> args, out string? error)
+    {
+        var options = new BenchOptions();
+        error = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            string Value()
+            {
+                if (i + 1 >= args.Count)
+                {
+                    throw new FormatException($"{name} needs a value.");
+                }
+
+                return args[++i];
+            }
+
+            try
+            {
+                options = name switch
+                {
+                    "-h" or "--help" or "-?" => options with { Help = true },
+                    "--mode" => options with { Mode = Value() is var mode && mode is "flat" or "paced" ? mode : throw new FormatException("--mode is flat or paced.") },
+                    "--connections" => options with { Connections = (int)Number(name, Value(), 1, 4096) },
+                    "--duration" => options with { Duration = Number(name, Value(), 1, 3600) },
+                    "--warmup" => options with { Warmup = Number(name, Value(), 0, 600) },
+                    "--rate" => options with { Rate = Number(name, Value(), 1, 100_000) },
+                    "--burst" => options with { Burst = (int)Number(name, Value(), 0, 100_000) },
+                    "--pool" => options with { Pool = (int)Number(name, Value(), 1_000, 5_000_000) },
+                    "--target" => Value() switch
+                    {
+                        "portal" => options with { RunPortal = true, RunBaseline = false },
+                        "baseline" => options with { RunPortal = false, RunBaseline = true },
+                        "both" => options with { RunPortal = true, RunBaseline = true },
+                        _ => throw new FormatException("--target is portal, baseline or both."),
+                    },
+                    "--build" => options with { Build = true },
+                    "--portal-dll" => options with { PortalDll = Value() },
+                    "--drain" => options with { Drain = Number(name, Value(), 0, 600) },
+                    "--secret" => options with { Secret = Value() is { Length: > 0 } secret ? secret : throw new FormatException("--secret must not be empty.") },
+                    _ => throw new FormatException($"Unknown option '{name}'."),
+                };
+            }
+            catch (FormatException exception)
+            {
+                error = exception.Message;
+                return null;
+            }
+        }
+
+        return options;
+    }
+
+    private static double Number(string name, string value, double min, double max) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max
+            ? number
+            : throw new FormatException($"{name} must be a number from {min} to {max}, not '{value}'.");
+}

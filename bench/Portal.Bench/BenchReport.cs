@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Portal.Bench;
+
+/// <summary>The comparison table and the targets (design.md §6, reliability.md), for the console and bench/results/.</summary>
+internal sealed class BenchReport(BenchOptions options, MachineInfo machine, DeliveryPool pool, TargetResult? portal, TargetResult? baseline, DateTimeOffset at)
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    public IReadOnlyList<TargetCheck> Targets => portal is null ? [] : Check(portal);
+
+    public bool AllTargetsMet => Targets.All(t => t.Met);
+
+    public string ToMarkdown()
+    {
+        var text = new StringBuilder();
+        void Line(string s) => text.Append(s).Append('\n');
+        Line($"## {Title()}");
+        Line("");
+        Line($"{at:yyyy-MM-dd HH:mm} UTC · {machine.Cores} cores ({machine.Cpu}) · {machine.MemoryGiB} GiB · {machine.Os} · {machine.Runtime}");
+        Line($"{pool.Count:N0} pre-generated unique deliveries, mean body {pool.MeanBytes:N0} bytes (generated in {pool.GenerationTime.TotalSeconds:0.0} s, untimed)");
+        Line("");
+        Line("| | portal | baseline (bare Kestrel) | portal / baseline |");
+        Line("|---|---:|---:|---:|");
+        Row(Line, "throughput (deliveries/s)", r => r.Load.Throughput, "N0");
+        Row(Line, "requests measured", r => r.Load.Requests, "N0", ratio: false);
+        Row(Line, "ack latency p50 (ms)", r => r.Load.Ack.P50, "0.0");
+        Row(Line, "ack latency p99 (ms)", r => r.Load.Ack.P99, "0.0");
+        Row(Line, "ack latency p99.9 (ms)", r => r.Load.Ack.P999, "0.0");
+        Row(Line, "ack latency max (ms)", r => r.Load.Ack.Max, "0.0");
+        if (options.IsPaced)
+        {
+            Row(Line, "burst + 1 s: p99 (ms)", r => r.Load.Burst?.P99 ?? 0, "0.0");
+            Row(Line, "burst + 1 s: max (ms)", r => r.Load.Burst?.Max ?? 0, "0.0");
+        }
+
+        Line($"| responses | {Outcomes(portal)} | {Outcomes(baseline)} | |");
+        Line($"| non-2xx + exceptions | {portal?.Load.Failures.ToString(CultureInfo.InvariantCulture) ?? "–"} | {baseline?.Load.Failures.ToString(CultureInfo.InvariantCulture) ?? "–"} | |");
+        Line($"| stream latency p50 / p99 / max (ms) | {StreamLatency(portal?.Stream)} | – | |");
+        Line($"| stream messages (Stored in window / StateChanged / other) | {StreamCounts(portal?.Stream)} | – | |");
+        Row(Line, "server memory idle (MB)", r => r.IdleMemoryMb, "0");
+        Row(Line, "server peak memory (MB)", r => r.PeakMemoryMb, "0");
+        if (portal?.DrainSeconds is { } drain)
+        {
+            Line($"| processing backlog drained after the load (s) | {drain:0.0} | – | |");
+        }
+
+        if (portal is not null)
+        {
+            Line("");
+            Line("| target | measured | met |");
+            Line("|---|---|---|");
+            foreach (var target in Targets)
+            {
+                Line($"| {target.Name} | {target.Measured} | {(target.Met ? "yes" : "**no**")} |");
+            }
+        }
+
+        if (portal?.Load.PoolExhausted == true)
+        {
+            Line("");
+            Line("The pool of unique deliveries ran out before the end; throughput is over the time it lasted. Raise --pool.");
+        }
+
+        return text.ToString();
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(
+        new
+        {
+            at,
+            options = new
+            {
+                options.Mode,
+                options.Connections,
+                Duration = options.MeasuredSeconds,
+                options.Warmup,
+                Rate = options.IsPaced ? options.Rate : (double?)null,
+                Burst = options.IsPaced ? options.Burst : (int?)null,
+            },
+            machine,
+            pool = new { pool.Count, pool.MeanBytes, GenerationSeconds = pool.GenerationTime.TotalSeconds },
+            portal,
+            baseline,
+            throughputRatio = portal is not null && baseline is not null && baseline.Load.Throughput > 0 ? portal.Load.Throughput / baseline.Load.Throughput : (double?)null,
+            targets = Targets,
+            allTargetsMet = portal is null ? (bool?)null : AllTargetsMet,
+        },
+        Json);
+
+    private string Title() => options.IsPaced
+        ? $"Paced: {options.Rate:0}/s for {options.MeasuredSeconds:0} s + burst of {options.Burst:N0} within 1 s (up to {options.Connections} connections, {options.Warmup:0} s warm-up)"
+        : $"Flat out: {options.Connections} connections, {options.MeasuredSeconds:0} s after {options.Warmup:0} s warm-up";
+
+    private List<TargetCheck> Check(TargetResult result)
+    {
+        var checks = new List<TargetCheck>();
+        var ack = result.Load.Ack;
+        if (options.IsPaced)
+        {
+            checks.Add(new("ack p99 ≤ 100 ms", $"{ack.P99:0.0} ms", ack.P99 <= 100));
+            checks.Add(new("ack max ≤ 500 ms", $"{ack.Max:0.0} ms", ack.Max <= 500));
+            checks.Add(new("0 errors", $"{result.Load.Failures}", result.Load.Failures == 0));
+        }
+        else
+        {
+            checks.Add(new("≥ 5,000 deliveries/s", $"{result.Load.Throughput:N0}/s", result.Load.Throughput >= 5_000));
+            checks.Add(new("0 errors", $"{result.Load.Failures}", result.Load.Failures == 0));
+            checks.Add(new("ack p99 ≤ 50 ms", $"{ack.P99:0.0} ms", ack.P99 <= 50));
+        }
+
+        var stream = result.Stream;
+        checks.Add(stream is { Available: true, Latency.Count: > 0 }
+            ? new("stream p99 ≤ 250 ms", $"{stream.Latency.P99:0.0} ms ({stream.Latency.Count:N0} messages)", stream.Latency.P99 <= 250)
+            : new("stream p99 ≤ 250 ms", "stream: unavailable" + (stream?.Problem is { } p ? $" ({p})" : ""), false));
+        checks.Add(new("server peak memory ≤ 400 MB", $"{result.PeakMemoryMb:0} MB", result.PeakMemoryMb <= 400));
+        return checks;
+    }
+
+    private void Row(Action<string> line, string name, Func<TargetResult, double> value, string format, bool ratio = true)
+    {
+        var p = portal is null ? "–" : value(portal).ToString(format, CultureInfo.InvariantCulture);
+        var b = baseline is null ? "–" : value(baseline).ToString(format, CultureInfo.InvariantCulture);
+        var r = ratio && portal is not null && baseline is not null && value(baseline) > 0
+            ? (value(portal) / value(baseline)).ToString("0.00", CultureInfo.InvariantCulture) + "×"
+            : "";
+        line($"| {name} | {p} | {b} | {r} |");
+    }
+
+    private static string Outcomes(TargetResult? result) =>
+        result is null ? "–" : string.Join(", ", result.Load.Outcomes.Select(o => $"{o.Key}: {o.Value:N0}"));
+
+    private static string StreamLatency(StreamSummary? stream) => stream switch
+    {
+        null => "–",
+        { Available: false } => "unavailable" + (stream.Problem is { } p ? $" ({p})" : ""),
+        _ => $"{stream.Latency.P50:0.0} / {stream.Latency.P99:0.0} / {stream.Latency.Max:0.0}" + (stream.Disconnected ? " (dropped by the hub)" : ""),
+    };
+
+    private static string StreamCounts(StreamSummary? stream) => stream is { Available: true }
+        ? $"{stream.Stored:N0} / {stream.StateChanged:N0} / {stream.Other:N0}" + (stream.Reloads > 0 ? $", {stream.Reloads} reload(s)" : "")
+        : "–";
+}

@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Portal.Simulator;
+
+namespace Portal.Bench;
+
+/// <summary>
+/// One bench invocation: generate the deliveries, run them against the portal (its Release build as a child process,
+/// a fresh database, the live stream connected) and against the bare baseline, and report both.
+/// </summary>
+internal sealed class BenchRun(BenchOptions options, string root, string resultsDirectory, string stamp)
+{
+    private readonly ConcurrentDictionary<int, ChildServer> running = new();
+
+    /// <summary>Kills whatever this run started; safe to call from Ctrl+C or process exit.</summary>
+    public void KillChildren()
+    {
+        foreach (var child in running.Values)
+        {
+            child.KillNow();
+        }
+    }
+
+    public async Task<(TargetResult? Portal, TargetResult? Baseline, DeliveryPool Pool)> RunAsync(CancellationToken cancellationToken)
+    {
+        var installation = Guid.NewGuid();
+        var count = options.IsPaced
+            ? LoadRunner.PacedCount(options)
+            : options.Pool ?? (int)Math.Ceiling(15_000 * (options.Warmup + options.MeasuredSeconds));
+        Console.WriteLine($"Generating {count:N0} unique signed deliveries (2-8 KB issue.*/error.created)...");
+        var pool = DeliveryPool.Generate(count, installation, options.Secret);
+        Console.WriteLine($"  done in {pool.GenerationTime.TotalSeconds:0.0} s, mean body {pool.MeanBytes:N0} bytes");
+
+        var portal = options.RunPortal ? await RunPortalAsync(pool, installation, cancellationToken) : null;
+        var baseline = options.RunBaseline ? await RunBaselineAsync(pool, cancellationToken) : null;
+        return (portal, baseline, pool);
+    }
+
+    private async Task<TargetResult> RunPortalAsync(DeliveryPool pool, Guid installation, CancellationToken cancellationToken)
+    {
+        var dll = options.PortalDll ?? Path.Combine(root, "src", "Portal", "bin", "Release", "net10.0", "Portal.dll");
+        var dataDirectory = Directory.CreateTempSubdirectory("portal-bench-");
+        var port = ChildServer.FreePort();
+        var baseUrl = new Uri($"http://127.0.0.1:{port}");
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = root };
+        start.ArgumentList.Add(dll);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["ASPNETCORE_URLS"] = baseUrl.ToString().TrimEnd('/');
+        start.Environment["ConnectionStrings__Portal"] = $"Data Source={Path.Combine(dataDirectory.FullName, "bench.db")}";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Sentry__ClientSecret"] = options.Secret;
+
+        // Nothing in a bench run may reach the real Sentry: API calls go to a closed loopback port and fail fast.
+        start.Environment["Sentry__BaseUrl"] = "http://127.0.0.1:9";
+
+        Console.WriteLine($"Starting the portal: dotnet {Path.GetRelativePath(root, dll)} on {baseUrl} (database in {dataDirectory.FullName})");
+        var logPath = Path.Combine(resultsDirectory, $"{stamp}-{options.Mode}-portal.log");
+        try
+        {
+            await using var server = await StartAsync("portal", start, baseUrl, logPath, cancellationToken);
+            var idle = server.CurrentMemoryMb;
+            await InstallAsync(baseUrl, installation, cancellationToken);
+
+            await using var probe = await StreamProbe.ConnectAsync(baseUrl, cancellationToken);
+            Console.WriteLine(probe.Available ? "  live stream connected (/hubs/deliveries)" : "  live stream: unavailable");
+
+            Console.WriteLine($"  load: {Describe()}");
+            var load = await new LoadRunner(options, pool).RunAsync(baseUrl, unique: true, cancellationToken);
+            PrintProgress("portal", load);
+
+            double? drain = null;
+            if (probe.Available && options.Drain > 0)
+            {
+                // Let the processor finish the backlog the load left; its StateChanged messages show when it is done.
+                var drainStart = Stopwatch.StartNew();
+                while (drainStart.Elapsed.TotalSeconds < options.Drain && probe.Quiet < TimeSpan.FromSeconds(2))
+                {
+                    await Task.Delay(100, cancellationToken);
+                }
+
+                drain = Math.Max(0, drainStart.Elapsed.TotalSeconds - Math.Min(2, probe.Quiet.TotalSeconds));
+            }
+
+            var stream = probe.Summarize(load.WindowStart, load.WindowEnd);
+            var peak = server.PeakMemoryMb;
+            return new TargetResult("portal", load, stream, idle, peak, drain);
+        }
+        finally
+        {
+            TryDelete(dataDirectory);
+        }
+    }
+
+    private async Task<TargetResult> RunBaselineAsync(DeliveryPool pool, CancellationToken cancellationToken)
+    {
+        var port = ChildServer.FreePort();
+        var baseUrl = new Uri($"http://127.0.0.1:{port}");
+        var self = typeof(BenchRun).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = root };
+        start.ArgumentList.Add(self);
+        start.ArgumentList.Add("baseline-server");
+        start.ArgumentList.Add("--port");
+        start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Console.WriteLine($"Starting the baseline (bare Kestrel, drains the body, answers 200) on {baseUrl}");
+        var logPath = Path.Combine(resultsDirectory, $"{stamp}-{options.Mode}-baseline.log");
+        await using var server = await StartAsync("baseline", start, baseUrl, logPath, cancellationToken);
+        var idle = server.CurrentMemoryMb;
+        Console.WriteLine($"  load: {Describe()}");
+        var load = await new LoadRunner(options, pool).RunAsync(baseUrl, unique: false, cancellationToken);
+        PrintProgress("baseline", load);
+        return new TargetResult("baseline", load, null, idle, server.PeakMemoryMb, null);
+    }
+
+    private async Task<ChildServer> StartAsync(string name, ProcessStartInfo start, Uri baseUrl, string logPath, CancellationToken cancellationToken)
+    {
+        // Tracked from the moment it exists, so Ctrl+C or SIGTERM during start-up kills it too.
+        return await ChildServer.StartAsync(name, start, baseUrl, logPath, s => running[s.ProcessId] = s, cancellationToken);
+    }
+
+    // installation.created first, so the load's deliveries belong to a known installation (not flagged orphan).
+    private async Task InstallAsync(Uri baseUrl, Guid installation, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var sender = new SentryWebhookSender(http, baseUrl);
+        var variator = new DeliveryVariator(new DeliveryVariation { InstallationUuid = installation, OrganizationSlug = "bench-org" });
+        var result = await sender.SendAsync(variator.Build(SentrySamples.Get("installation.created"), options.Secret), cancellationToken);
+        Console.WriteLine($"  installation.created for {installation} → {result.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? result.Error}");
+        if (!result.IsSuccess)
+        {
+            throw new InvalidOperationException("The portal did not accept installation.created; is --secret the portal's Sentry:ClientSecret?");
+        }
+
+        // Give the processor a moment to record the installation before deliveries that refer to it arrive.
+        await Task.Delay(500, cancellationToken);
+    }
+
+    private string Describe() => options.IsPaced
+        ? $"paced {options.Rate:0}/s for {options.MeasuredSeconds:0} s after {options.Warmup:0} s warm-up, burst of {options.Burst} within 1 s at mid-run, up to {options.Connections} connections"
+        : $"flat out over {options.Connections} connections for {options.MeasuredSeconds:0} s after {options.Warmup:0} s warm-up";
+
+    private static void PrintProgress(string name, LoadResult load) =>
+        Console.WriteLine($"  {name}: {load.Throughput:N0} req/s, p50 {load.Ack.P50:0.0} ms, p99 {load.Ack.P99:0.0} ms, max {load.Ack.Max:0.0} ms, {load.Failures} failed{(load.PoolExhausted ? " (pool exhausted: raise --pool)" : "")}");
+
+    private static void TryDelete(DirectoryInfo directory)
+    {
+        try
+        {
+            directory.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open; it is in the temp folder anyway.
+        }
+    }
+}

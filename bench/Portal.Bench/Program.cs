@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Globalization;
+using Portal.Bench;
+
+if (args.Length > 0 && args[0] == "baseline-server")
+{
+    var portIndex = Array.IndexOf(args, "--port");
+    if (portIndex < 0 || portIndex + 1 >= args.Length || !int.TryParse(args[portIndex + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+    {
+        Console.Error.WriteLine("Usage: Portal.Bench baseline-server --port <n>");
+        return 2;
+    }
+
+    return await BaselineServer.RunAsync(port);
+}
+
+var options = BenchOptions.Parse(args, out var error);
+if (options is null)
+{
+    Console.Error.WriteLine(error);
+    Console.Error.WriteLine("Run with --help for usage.");
+    return 2;
+}
+
+if (options.Help)
+{
+    Console.WriteLine(BenchOptions.Usage);
+    return 0;
+}
+
+var root = RepositoryRoot.Find();
+if (options.Build)
+{
+    Console.WriteLine("dotnet build src/Portal -c Release");
+    using var build = Process.Start(new ProcessStartInfo("dotnet", ["build", "src/Portal", "-c", "Release"]) { WorkingDirectory = root })!;
+    await build.WaitForExitAsync();
+    if (build.ExitCode != 0)
+    {
+        Console.Error.WriteLine("The portal's Release build failed.");
+        return 1;
+    }
+}
+
+if (options.RunPortal)
+{
+    var dll = options.PortalDll ?? Path.Combine(root, "src", "Portal", "bin", "Release", "net10.0", "Portal.dll");
+    if (!File.Exists(dll))
+    {
+        Console.Error.WriteLine($"{dll} does not exist. Build it first: dotnet build src/Portal -c Release (or pass --build).");
+        return 1;
+    }
+
+    var built = File.GetLastWriteTimeUtc(dll);
+    var newer = Directory.EnumerateFiles(Path.Combine(root, "src"), "*.*", SearchOption.AllDirectories)
+        .Where(f => (f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".razor", StringComparison.Ordinal))
+            && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+        .FirstOrDefault(f => File.GetLastWriteTimeUtc(f) > built);
+    if (newer is not null)
+    {
+        Console.WriteLine($"warning: {Path.GetRelativePath(root, newer)} is newer than the portal build; rebuild (dotnet build src/Portal -c Release) or pass --build.");
+    }
+}
+
+var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+var results = Directory.CreateDirectory(Path.Combine(root, "bench", "results")).FullName;
+var run = new BenchRun(options, root, results, stamp);
+
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    Console.Error.WriteLine("Stopping...");
+    cancellation.Cancel();
+    run.KillChildren();
+};
+AppDomain.CurrentDomain.ProcessExit += (_, _) => run.KillChildren();
+
+try
+{
+    var machine = MachineInfo.Read();
+    var (portal, baseline, pool) = await run.RunAsync(cancellation.Token);
+    var report = new BenchReport(options, machine, pool, portal, baseline, DateTimeOffset.UtcNow);
+    var markdown = report.ToMarkdown();
+    Console.WriteLine();
+    Console.WriteLine(markdown);
+    var basePath = Path.Combine(results, $"{stamp}-{options.Mode}");
+    await File.WriteAllTextAsync(basePath + ".md", markdown);
+    await File.WriteAllTextAsync(basePath + ".json", report.ToJson());
+    Console.WriteLine($"Written {Path.GetRelativePath(root, basePath)}.md and .json");
+    return portal is null || report.AllTargetsMet ? 0 : 3;
+}
+catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+{
+    Console.Error.WriteLine("Cancelled.");
+    return 130;
+}
+catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or HttpRequestException)
+{
+    Console.Error.WriteLine($"Bench failed: {exception.Message}");
+    return 1;
+}
+finally
+{
+    run.KillChildren();
+}
