@@ -22,6 +22,9 @@ public sealed class SentryRequest
         AppSignature = headers[SentryHeaders.AppSignature].ToString();
     }
 
+    /// <summary>How long the whole body may take to arrive (reliability.md I7).</summary>
+    public static readonly TimeSpan BodyDeadline = TimeSpan.FromSeconds(5);
+
     public byte[] Body { get; }
 
     public SentryRequestRejection Rejection { get; }
@@ -59,10 +62,19 @@ public sealed class SentryRequest
             return new SentryRequest(request, [], SentryRequestRejection.UnsupportedMediaType);
         }
 
-        var body = await ReadBodyAsync(request, metadata.MaxBodyBytes, context.RequestAborted);
-        return body is null
-            ? new SentryRequest(request, [], SentryRequestRejection.TooLarge)
-            : new SentryRequest(request, body, SentryRequestRejection.None);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        deadline.CancelAfter(BodyDeadline);
+        try
+        {
+            var body = await ReadBodyAsync(request, metadata.MaxBodyBytes, deadline.Token);
+            return body is null
+                ? new SentryRequest(request, [], SentryRequestRejection.TooLarge)
+                : new SentryRequest(request, body, SentryRequestRejection.None);
+        }
+        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            return new SentryRequest(request, [], SentryRequestRejection.TooSlow);
+        }
     }
 
     private static bool IsJson(string? contentType) =>

@@ -9,4 +9,7 @@ public enum SentryRequestRejection
 
     /// <summary>Not <c>application/json</c> (415).</summary>
     UnsupportedMediaType,
+
+    /// <summary>The body did not arrive within <see cref="SentryRequest.BodyDeadline"/> (408); Sentry sends it at once.</summary>
+    TooSlow,
 }

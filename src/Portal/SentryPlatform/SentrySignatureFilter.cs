@@ -17,6 +17,8 @@ internal sealed partial class SentrySignatureFilter(SentrySigningKeys keys, ILog
                 return TypedResults.StatusCode(StatusCodes.Status413PayloadTooLarge);
             case SentryRequestRejection.UnsupportedMediaType:
                 return TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType);
+            case SentryRequestRejection.TooSlow:
+                return TypedResults.StatusCode(StatusCodes.Status408RequestTimeout);
         }
 
         var check = caller.Scheme switch

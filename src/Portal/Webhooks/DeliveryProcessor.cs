@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Realtime;
+using Portal.SentryPlatform;
 
 namespace Portal.Webhooks;
 
@@ -21,6 +22,8 @@ internal sealed partial class DeliveryProcessor(
     ILogger<DeliveryProcessor> logger) : BackgroundService
 {
     public const int BatchSize = 200;
+
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = WebhookEnvelope.ReaderOptions.MaxDepth, AllowDuplicateProperties = false };
 
     /// <summary>How long to sleep when nothing is due and nothing new arrives (retries come due on their own).</summary>
     private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(1);
@@ -65,6 +68,7 @@ internal sealed partial class DeliveryProcessor(
         }
 
         var organizations = await OrganizationsOfAsync(db, due, stoppingToken);
+        await ReportReusedRequestIdsAsync(db, due, stoppingToken);
         var done = new List<WebhookDelivery>(due.Count);
         foreach (var delivery in due)
         {
@@ -107,13 +111,15 @@ internal sealed partial class DeliveryProcessor(
         delivery.Attempts++;
         try
         {
-            if (!delivery.Flags.HasFlag(DeliveryFlags.Unparsed))
+            if (!delivery.Flags.HasFlag(DeliveryFlags.Unparsed) && TryParse(delivery) is { } document)
             {
-                using var document = JsonDocument.Parse(delivery.Body, new JsonDocumentOptions { MaxDepth = WebhookEnvelope.ReaderOptions.MaxDepth });
-                var webhook = new WebhookEvent(delivery, document.RootElement);
-                using var timeout = new CancellationTokenSource(ProcessingSchedule.HandlerTimeout, time);
-                await dispatcher.DispatchAsync(webhook, timeout.Token);
-                delivery.Summary = DeliverySummarizer.Describe(webhook);
+                using (document)
+                {
+                    var webhook = new WebhookEvent(delivery, document.RootElement);
+                    using var timeout = new CancellationTokenSource(ProcessingSchedule.HandlerTimeout, time);
+                    await dispatcher.DispatchAsync(webhook, timeout.Token);
+                    delivery.Summary = DeliverySummarizer.Describe(webhook);
+                }
             }
 
             await ResolveOrganizationAsync(db, delivery, organizations);
@@ -137,6 +143,23 @@ internal sealed partial class DeliveryProcessor(
             {
                 LogFailed(exception, delivery.Id, delivery.Attempts, delivery.NextAttemptAt);
             }
+        }
+    }
+
+    // The intake only reads the envelope; a body that is not valid JSON throughout (or repeats a property name,
+    // which different parsers resolve differently) is kept as unparsed rather than retried: retrying cannot fix it.
+    private JsonDocument? TryParse(WebhookDelivery delivery)
+    {
+        try
+        {
+            return JsonDocument.Parse(delivery.Body, ParseOptions);
+        }
+        catch (JsonException)
+        {
+            delivery.Flags |= DeliveryFlags.Unparsed;
+            metrics.Flagged("unparsed");
+            LogUnparsedBody(delivery.Id);
+            return null;
         }
     }
 
@@ -180,6 +203,29 @@ internal sealed partial class DeliveryProcessor(
             .ToDictionaryAsync(i => i.Uuid, i => i.OrganizationSlug, cancellationToken);
     }
 
+    // Sentry gives every attempt a new Request-ID, so one seen again with a different body is an anomaly worth a look
+    // (reliability.md W7); both deliveries are kept. Reported once, on every delivery after the first.
+    private async Task ReportReusedRequestIdsAsync(PortalDbContext db, List<WebhookDelivery> deliveries, CancellationToken cancellationToken)
+    {
+        var requestIds = deliveries.Where(d => d.Attempts == 0 && d.RequestId is not null).Select(d => d.RequestId!).Distinct().ToList();
+        if (requestIds.Count == 0)
+        {
+            return;
+        }
+
+        var firsts = await db.WebhookDeliveries
+            .Where(d => d.RequestId != null && requestIds.Contains(d.RequestId))
+            .GroupBy(d => d.RequestId!)
+            .Where(group => group.Count() > 1)
+            .Select(group => new { RequestId = group.Key, First = group.Min(d => d.Id) })
+            .ToDictionaryAsync(group => group.RequestId, group => group.First, cancellationToken);
+        foreach (var delivery in deliveries.Where(d => d.Attempts == 0 && d.RequestId is not null && firsts.TryGetValue(d.RequestId, out var first) && first != d.Id))
+        {
+            metrics.Flagged("request_id_reused");
+            LogRequestIdReused(delivery.Id, UntrustedText.ForLog(delivery.RequestId), firsts[delivery.RequestId!]);
+        }
+    }
+
     private static string Describe(Exception exception)
     {
         var text = exception is OperationCanceledException
@@ -196,6 +242,12 @@ internal sealed partial class DeliveryProcessor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} names installation {InstallationUuid}, which the portal does not know (orphan)")]
     private partial void LogOrphan(long deliveryId, Guid installationUuid);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} is not JSON the portal can read (for example a repeated property); kept as unparsed")]
+    private partial void LogUnparsedBody(long deliveryId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} reuses Request-ID {RequestId} of delivery {FirstDeliveryId} with a different body; both are kept")]
+    private partial void LogRequestIdReused(long deliveryId, string requestId, long firstDeliveryId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The delivery processor hit a storage error; retrying shortly")]
     private partial void LogLoopFailed(Exception exception);

@@ -84,6 +84,21 @@ public sealed class ReceivingWebhooksTests(PortalFactory factory) : IClassFixtur
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         await using var db = factory.OpenDatabase();
         Assert.Equal(2, await db.WebhookDeliveries.CountAsync(d => d.RequestId == requestId, Cancel));
+        await factory.ProcessedDeliveryAsync(second);
+        Assert.Single(factory.Logs.Lines, line => line.Contains($"reuses Request-ID {requestId}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_signed_body_that_repeats_a_property_name_is_stored_processed_and_flagged_unparsed()
+    {
+        var body = Encoding.ASCII.GetBytes($"{{\"action\":\"created\",\"installation\":{{\"uuid\":\"{Guid.NewGuid()}\"}},\"data\":{{\"issue\":{{\"id\":\"1\",\"id\":\"2\"}}}}}}");
+
+        var response = await client.SendAsync(SignedRequests.Webhook("issue", body), Cancel);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var stored = await factory.ProcessedDeliveryAsync(body);
+        Assert.True(stored.Flags.HasFlag(DeliveryFlags.Unparsed));
+        Assert.Equal(1, stored.Attempts);
     }
 
     [Theory]

@@ -1,0 +1,44 @@
+using System.Net;
+using Microsoft.Playwright;
+using Portal.IntegrationTests.TestSupport;
+
+namespace Portal.IntegrationTests.Browser;
+
+public sealed class LiveDeliveriesPageTests(BrowserSession session) : IClassFixture<BrowserSession>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_delivery_sent_to_the_webhook_appears_on_the_open_page_without_a_reload_and_reaches_processed()
+    {
+        BrowserSession.SkipWithoutChromium();
+        var page = await session.Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
+        var problems = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type is "error" or "warning")
+            {
+                problems.Add(message.Text);
+            }
+        };
+        page.PageError += (_, error) => problems.Add(error);
+
+        await page.GotoAsync(new Uri(session.BaseAddress, "/").ToString());
+        await Assertions.Expect(page.GetByTestId("live-status")).ToContainTextAsync("Live");
+
+        using var client = new HttpClient { BaseAddress = session.BaseAddress };
+        var install = await client.SendAsync(SignedRequests.Webhook(SampleDeliveries.Named("webhook.installation.created.json")), Cancel);
+        var issue = await client.SendAsync(SignedRequests.Webhook(SampleDeliveries.Named("webhook.issue.created.json")), Cancel);
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (install.StatusCode, issue.StatusCode));
+
+        var row = page.Locator("[data-testid=deliveries] tbody tr", new PageLocatorOptions { HasText = "FRONT-END-9" });
+        await Assertions.Expect(row).ToContainTextAsync("issue.created");
+        await Assertions.Expect(row.GetByTestId("state")).ToHaveTextAsync("Processed");
+        await Assertions.Expect(row).ToContainTextAsync("test-org");
+        await Assertions.Expect(row).ToContainTextAsync("<script>alert(1)</script>");
+        Assert.Equal(0, await page.EvaluateAsync<int>("document.querySelectorAll('[data-testid=deliveries] script').length"));
+
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserSession.ScreenshotDirectory, "deliveries.png"), FullPage = true });
+        Assert.Empty(problems);
+    }
+}
