@@ -329,6 +329,22 @@ public sealed class ReceivingWebhooksTests(PortalFactory factory) : IClassFixtur
         Assert.DoesNotContain(code, page, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Neither_the_client_secret_nor_a_signature_reaches_a_log_line()
+    {
+        var body = SignedRequests.Unique(SampleDeliveries.Named("webhook.issue.created.json"), "700000011");
+        var signature = SignedRequests.Sign(body);
+
+        await client.SendAsync(SignedRequests.Webhook("issue", body, signature: signature), Cancel);
+        await client.SendAsync(SignedRequests.Webhook("issue", body, signature: signature[..^1] + "0"), Cancel);
+        await client.SendAsync(SignedRequests.Webhook("issue", body, secret: "wrong"), Cancel);
+        await factory.ProcessedDeliveryAsync(body);
+
+        Assert.NotEmpty(factory.Logs.Lines);
+        Assert.DoesNotContain(factory.Logs.Lines, line => line.Contains(SampleDeliveries.Secret, StringComparison.Ordinal));
+        Assert.DoesNotContain(factory.Logs.Lines, line => line.Contains(signature[..16], StringComparison.OrdinalIgnoreCase));
+    }
+
     private async Task<int> CountAsync(byte[] body)
     {
         var hash = System.Security.Cryptography.SHA256.HashData(body);
