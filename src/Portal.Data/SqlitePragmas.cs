@@ -10,10 +10,12 @@ namespace Portal.Data;
 public sealed class SqlitePragmas : DbConnectionInterceptor
 {
     /// <summary>
-    /// <c>synchronous=FULL</c>: an acknowledged delivery survives power loss, not just a process crash. Group commit
-    /// makes the extra fsync cheap (reliability.md Appendix 1).
+    /// <c>synchronous=FULL</c>: an acknowledged delivery survives power loss, not just a process crash; group commit
+    /// makes the extra fsync cheap (reliability.md Appendix 1). Checkpoints are left to <see cref="SqliteCheckpointer"/>
+    /// so no commit on the acknowledgement path pays for one, and the WAL file is trimmed back to 64 MiB after each.
     /// </summary>
-    public const string PerConnection = "PRAGMA busy_timeout=5000; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
+    public const string PerConnection =
+        "PRAGMA busy_timeout=5000; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;";
 
     public static void Apply(DbConnection connection)
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Portal.SentryPlatform;
@@ -9,7 +10,7 @@ internal static class SentryPlatformRegistration
     {
         builder.Services.AddOptionsWithValidateOnStart<SentryOptions>().BindConfiguration(SentryOptions.SectionName);
         builder.Services.AddSingleton<IValidateOptions<SentryOptions>, SentryOptionsValidator>();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SentrySigningKeys>();
         return builder;
     }

@@ -11,9 +11,11 @@ namespace Portal.Webhooks;
 /// Works through committed deliveries in arrival order, after Sentry has its 2xx (store, acknowledge, then
 /// process). A failing delivery is retried on <see cref="ProcessingSchedule"/> without holding up the ones behind
 /// it, and is marked dead after the last attempt. State lives in the table, so work resumes after a restart.
+/// Reads are its own; its writes go through the <see cref="DeliveryWriter"/>.
 /// </summary>
 internal sealed partial class DeliveryProcessor(
     IDbContextFactory<PortalDbContext> dbFactory,
+    DeliveryWriter writer,
     WebhookDispatcher dispatcher,
     DeliveryPublisher stream,
     WorkSignal signal,
@@ -57,7 +59,7 @@ internal sealed partial class DeliveryProcessor(
     {
         await using var db = await dbFactory.CreateDbContextAsync(stoppingToken);
         var now = time.GetUtcNow();
-        var due = await db.WebhookDeliveries
+        var due = await db.WebhookDeliveries.AsNoTracking()
             .Where(d => (d.State == DeliveryState.Pending || d.State == DeliveryState.Failed) && d.NextAttemptAt <= now)
             .OrderBy(d => d.Id)
             .Take(BatchSize)
@@ -82,7 +84,15 @@ internal sealed partial class DeliveryProcessor(
             done.Add(delivery);
         }
 
-        await db.SaveChangesAsync(CancellationToken.None);
+        // Outcomes go through the single writer, so processing never contends with the ingest for the write lock.
+        if (!await writer.RecordAsync(new ProcessingOutcomes(done), CancellationToken.None))
+        {
+            // Not recorded: the same deliveries are due again (handlers are idempotent), after the loop's pause.
+            return stoppingToken.IsCancellationRequested
+                ? 0
+                : throw new InvalidOperationException("The writer could not record processing outcomes.");
+        }
+
         var publishedAt = time.GetUtcNow();
         foreach (var delivery in done)
         {

@@ -5,13 +5,14 @@ using Portal.Realtime;
 namespace Portal.Webhooks;
 
 /// <summary>
-/// The single writer of the ingest path (reliability.md D2): requests queue their delivery and wait; the writer
-/// commits up to <see cref="MaxBatch"/> at a time in one transaction (group commit) and only then releases them,
-/// so a 2xx always means "committed". On shutdown it stops taking new work (503) and flushes what is queued.
+/// The single writer of the delivery table (reliability.md D2): requests queue their delivery and wait; the
+/// processor queues its outcomes. The writer commits up to <see cref="MaxBatch"/> deliveries and any outcomes in
+/// one transaction (group commit) and only then releases them, so a 2xx always means "committed" and the two
+/// never wait on each other's locks. On shutdown it stops taking new work (503) and flushes what is queued.
 /// </summary>
 internal sealed partial class DeliveryWriter(
     IDeliveryStore store,
-    DeliveryPublisher stream,
+    DeliveryPublisher publisher,
     WorkSignal processorSignal,
     WebhookMetrics metrics,
     TimeProvider time,
@@ -20,7 +21,7 @@ internal sealed partial class DeliveryWriter(
     public const int MaxBatch = 256;
     public const int QueueCapacity = 8192;
 
-    private readonly Channel<PendingDelivery> queue = Channel.CreateBounded<PendingDelivery>(
+    private readonly Channel<QueuedWrite> queue = Channel.CreateBounded<QueuedWrite>(
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     /// <summary>Queues the delivery and waits for its batch to commit. Never throws for storage problems.</summary>
@@ -32,6 +33,22 @@ internal sealed partial class DeliveryWriter(
         return queue.Writer.TryWrite(delivery) ? delivery.Stored : Task.FromResult(StoreOutcome.Unavailable);
     }
 
+    /// <summary>Queues processing outcomes (waiting for room rather than failing) and waits for their commit.</summary>
+    public async Task<bool> RecordAsync(ProcessingOutcomes outcomes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        try
+        {
+            await queue.Writer.WriteAsync(outcomes, cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            return false;
+        }
+
+        return (await outcomes.Stored).Result != StoreResult.Unavailable;
+    }
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         queue.Writer.TryComplete();
@@ -41,46 +58,64 @@ internal sealed partial class DeliveryWriter(
     // Deliberately not tied to stoppingToken: after StopAsync completes the queue, the loop drains what is left.
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<PendingDelivery>(MaxBatch);
+        var deliveries = new List<PendingDelivery>(MaxBatch);
+        var outcomes = new List<ProcessingOutcomes>();
         while (await queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
-            batch.Clear();
-            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var delivery))
+            deliveries.Clear();
+            outcomes.Clear();
+            while (deliveries.Count < MaxBatch && queue.Reader.TryRead(out var write))
             {
-                batch.Add(delivery);
+                if (write is PendingDelivery delivery)
+                {
+                    deliveries.Add(delivery);
+                }
+                else
+                {
+                    outcomes.Add((ProcessingOutcomes)write);
+                }
             }
 
-            await CommitAsync(batch);
+            await CommitAsync(deliveries, outcomes);
         }
     }
 
-    private async Task CommitAsync(List<PendingDelivery> batch)
+    private async Task CommitAsync(List<PendingDelivery> deliveries, List<ProcessingOutcomes> outcomes)
     {
         IReadOnlyList<long?> ids;
         try
         {
-            ids = await store.InsertBatchAsync(batch, CancellationToken.None);
+            var updates = outcomes.Count switch
+            {
+                0 => [],
+                1 => outcomes[0].Deliveries,
+                _ => outcomes.SelectMany(o => o.Deliveries).ToList(),
+            };
+            ids = await store.CommitAsync(deliveries, updates, CancellationToken.None);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            LogStoreFailed(exception, batch.Count);
-            foreach (var delivery in batch)
-            {
-                delivery.Complete(StoreOutcome.Unavailable);
-            }
+            LogStoreFailed(exception, deliveries.Count, outcomes.Count);
+            deliveries.ForEach(d => d.Complete(StoreOutcome.Unavailable));
+            outcomes.ForEach(o => o.Complete(StoreOutcome.Unavailable));
+            return;
+        }
 
+        outcomes.ForEach(o => o.Complete(new StoreOutcome(StoreResult.Stored)));
+        if (deliveries.Count == 0)
+        {
             return;
         }
 
         var committedAt = time.GetUtcNow();
-        for (var i = 0; i < batch.Count; i++)
+        for (var i = 0; i < deliveries.Count; i++)
         {
-            var delivery = batch[i];
+            var delivery = deliveries[i];
             if (ids[i] is { } id)
             {
                 delivery.Complete(new StoreOutcome(StoreResult.Stored, id));
                 metrics.Committed(committedAt - delivery.ReceivedAt);
-                stream.Publish(new DeliverySummary(
+                publisher.Publish(new DeliverySummary(
                     id, DeliverySummaryKind.Stored, delivery.ReceivedAt, committedAt, delivery.Resource, delivery.Action,
                     delivery.InstallationUuid, null, DeliveryFlagNames.Of(delivery.Flags), nameof(DeliveryState.Pending), 0, null, null));
             }
@@ -93,6 +128,6 @@ internal sealed partial class DeliveryWriter(
         processorSignal.Notify();
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not store a batch of {Count} deliveries; they were answered 503 so Sentry retries")]
-    private partial void LogStoreFailed(Exception exception, int count);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not commit {Deliveries} deliveries and {Outcomes} processing batches; the deliveries were answered 503 so Sentry retries")]
+    private partial void LogStoreFailed(Exception exception, int deliveries, int outcomes);
 }

@@ -2,11 +2,9 @@ using Portal.Data.Entities;
 
 namespace Portal.Webhooks;
 
-/// <summary>A verified delivery on its way to the writer; the request awaits <see cref="Stored"/> before answering.</summary>
-internal sealed class PendingDelivery
+/// <summary>A verified delivery on its way to the writer; the request awaits <see cref="QueuedWrite.Stored"/> before answering.</summary>
+internal sealed class PendingDelivery : QueuedWrite
 {
-    private readonly TaskCompletionSource<StoreOutcome> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     public required byte[] Body { get; init; }
 
     public required byte[] BodySha256 { get; init; }
@@ -26,8 +24,4 @@ internal sealed class PendingDelivery
     public DeliveryFlags Flags { get; init; }
 
     public DeliverySource Source { get; init; }
-
-    public Task<StoreOutcome> Stored => completion.Task;
-
-    public void Complete(StoreOutcome outcome) => completion.TrySetResult(outcome);
 }

@@ -1,12 +1,13 @@
 using Microsoft.Data.Sqlite;
 using Portal.Data;
+using Portal.Data.Entities;
 
 namespace Portal.Webhooks;
 
 /// <summary>
-/// The ingest path's only writer connection. Plain parameterised ADO.NET rather than EF Core: one prepared
-/// <c>INSERT … ON CONFLICT DO NOTHING RETURNING</c> per row inside one <c>BEGIN IMMEDIATE</c> transaction per batch,
-/// so a duplicate body neither fails the batch nor needs a second query.
+/// The delivery table's only writer connection. Plain parameterised ADO.NET rather than EF Core: prepared
+/// <c>INSERT … ON CONFLICT DO NOTHING RETURNING</c> and <c>UPDATE</c> statements inside one <c>BEGIN IMMEDIATE</c>
+/// transaction per group, so a duplicate body neither fails the group nor needs a second query.
 /// </summary>
 internal sealed class SqliteDeliveryStore(PortalDataSettings settings) : IDeliveryStore, IAsyncDisposable
 {
@@ -20,21 +21,37 @@ internal sealed class SqliteDeliveryStore(PortalDataSettings settings) : IDelive
         RETURNING "Id";
         """;
 
+    private const string UpdateSql = """
+        UPDATE "WebhookDeliveries"
+        SET "State" = $state, "Attempts" = $attempts, "NextAttemptAt" = $nextAttemptAt, "ProcessedAt" = $processedAt,
+            "LastError" = $lastError, "Flags" = $flags, "OrganizationSlug" = $organization, "Summary" = $summary
+        WHERE "Id" = $id;
+        """;
+
     private SqliteConnection? connection;
     private SqliteCommand? insert;
+    private SqliteCommand? update;
 
-    public async Task<IReadOnlyList<long?>> InsertBatchAsync(IReadOnlyList<PendingDelivery> batch, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<long?>> CommitAsync(
+        IReadOnlyList<PendingDelivery> deliveries, IReadOnlyList<WebhookDelivery> outcomes, CancellationToken cancellationToken)
     {
-        var command = await PrepareAsync(cancellationToken);
+        await OpenAsync(cancellationToken);
         try
         {
             await using var transaction = (SqliteTransaction)await connection!.BeginTransactionAsync(cancellationToken);
-            command.Transaction = transaction;
-            var ids = new long?[batch.Count];
-            for (var i = 0; i < batch.Count; i++)
+            insert!.Transaction = transaction;
+            update!.Transaction = transaction;
+            var ids = new long?[deliveries.Count];
+            for (var i = 0; i < deliveries.Count; i++)
             {
-                Bind(command, batch[i]);
-                ids[i] = await command.ExecuteScalarAsync(cancellationToken) is long id ? id : null;
+                BindInsert(insert, deliveries[i]);
+                ids[i] = await insert.ExecuteScalarAsync(cancellationToken) is long id ? id : null;
+            }
+
+            foreach (var outcome in outcomes)
+            {
+                BindUpdate(update, outcome);
+                await update.ExecuteNonQueryAsync(cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -42,7 +59,7 @@ internal sealed class SqliteDeliveryStore(PortalDataSettings settings) : IDelive
         }
         catch
         {
-            // A broken connection is reopened on the next batch rather than reused.
+            // A broken connection is reopened for the next group rather than reused.
             await ResetAsync();
             throw;
         }
@@ -50,28 +67,33 @@ internal sealed class SqliteDeliveryStore(PortalDataSettings settings) : IDelive
 
     public async ValueTask DisposeAsync() => await ResetAsync();
 
-    private async Task<SqliteCommand> PrepareAsync(CancellationToken cancellationToken)
+    private async Task OpenAsync(CancellationToken cancellationToken)
     {
-        if (insert is not null)
+        if (connection is not null)
         {
-            return insert;
+            return;
         }
 
         connection = new SqliteConnection(settings.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await SqlitePragmas.ApplyAsync(connection, cancellationToken);
+        insert = Prepare(connection, InsertSql, "$requestId", "$sha", "$resource", "$action", "$installation", "$receivedAt", "$hookTimestamp", "$flags", "$source", "$body");
+        update = Prepare(connection, UpdateSql, "$state", "$attempts", "$nextAttemptAt", "$processedAt", "$lastError", "$flags", "$organization", "$summary", "$id");
+    }
+
+    private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)
+    {
         var command = connection.CreateCommand();
-        command.CommandText = InsertSql;
-        foreach (var name in new[] { "$requestId", "$sha", "$resource", "$action", "$installation", "$receivedAt", "$hookTimestamp", "$flags", "$source", "$body" })
+        command.CommandText = sql;
+        foreach (var name in parameters)
         {
             command.Parameters.Add(new SqliteParameter { ParameterName = name });
         }
 
-        insert = command;
         return command;
     }
 
-    private static void Bind(SqliteCommand command, PendingDelivery delivery)
+    private static void BindInsert(SqliteCommand command, PendingDelivery delivery)
     {
         var p = command.Parameters;
         p[0].Value = (object?)delivery.RequestId ?? DBNull.Value;
@@ -87,14 +109,31 @@ internal sealed class SqliteDeliveryStore(PortalDataSettings settings) : IDelive
         p[9].Value = delivery.Body;
     }
 
+    private static void BindUpdate(SqliteCommand command, WebhookDelivery outcome)
+    {
+        var p = command.Parameters;
+        p[0].Value = (int)outcome.State;
+        p[1].Value = outcome.Attempts;
+        p[2].Value = outcome.NextAttemptAt.UtcTicks;
+        p[3].Value = (object?)outcome.ProcessedAt?.UtcTicks ?? DBNull.Value;
+        p[4].Value = (object?)outcome.LastError ?? DBNull.Value;
+        p[5].Value = (int)outcome.Flags;
+        p[6].Value = (object?)outcome.OrganizationSlug ?? DBNull.Value;
+        p[7].Value = (object?)outcome.Summary ?? DBNull.Value;
+        p[8].Value = outcome.Id;
+    }
+
     private async Task ResetAsync()
     {
-        if (insert is not null)
+        foreach (var command in new[] { insert, update })
         {
-            await insert.DisposeAsync();
-            insert = null;
+            if (command is not null)
+            {
+                await command.DisposeAsync();
+            }
         }
 
+        insert = update = null;
         if (connection is not null)
         {
             await connection.DisposeAsync();

@@ -55,9 +55,10 @@ public sealed class StorageFailureTests : IAsyncLifetime
     {
         public bool Failing { get; set; }
 
-        public Task<IReadOnlyList<long?>> InsertBatchAsync(IReadOnlyList<PendingDelivery> batch, CancellationToken cancellationToken) =>
+        public Task<IReadOnlyList<long?>> CommitAsync(
+            IReadOnlyList<PendingDelivery> deliveries, IReadOnlyList<Portal.Data.Entities.WebhookDelivery> outcomes, CancellationToken cancellationToken) =>
             Failing
                 ? throw new Microsoft.Data.Sqlite.SqliteException("disk I/O error (injected)", 10)
-                : inner.InsertBatchAsync(batch, cancellationToken);
+                : inner.CommitAsync(deliveries, outcomes, cancellationToken);
     }
 }

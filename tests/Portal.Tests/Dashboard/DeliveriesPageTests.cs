@@ -7,6 +7,9 @@ namespace Portal.Tests.Dashboard;
 
 public sealed class DeliveriesPageTests : PortalComponentTest
 {
+    // Generous: CI runs these beside the host and process tests on two cores.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+
     [Fact]
     public void Stored_deliveries_are_listed_newest_first_with_their_event_state_and_flags()
     {
@@ -32,18 +35,18 @@ public sealed class DeliveriesPageTests : PortalComponentTest
     {
         Render<MudBlazor.MudPopoverProvider>();
         var cut = Render<DeliveriesPage>();
-        cut.WaitForAssertion(() => Assert.Contains("Live", cut.Find("[data-testid=live-status]").TextContent, StringComparison.Ordinal));
+        cut.WaitForAssertion(() => Assert.Contains("Live", cut.Find("[data-testid=live-status]").TextContent, StringComparison.Ordinal), Patience);
         Assert.NotNull(cut.Find("[data-testid=empty-state]"));
 
         Publisher.Publish(new DeliverySummary(42, DeliverySummaryKind.Stored, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "error", "created",
             null, "test-org", [], "Pending", 0, "ReferenceError: blooopy is not defined", null));
 
-        cut.WaitForAssertion(() => Assert.Contains("ReferenceError: blooopy is not defined", cut.Find("[data-testid=deliveries]").TextContent, StringComparison.Ordinal));
+        cut.WaitForAssertion(() => Assert.Contains("ReferenceError: blooopy is not defined", cut.Find("[data-testid=deliveries]").TextContent, StringComparison.Ordinal), Patience);
 
         Publisher.Publish(new DeliverySummary(42, DeliverySummaryKind.StateChanged, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "error", "created",
             null, "test-org", [], "Processed", 1, "ReferenceError: blooopy is not defined", null));
 
-        cut.WaitForAssertion(() => Assert.Equal("Processed", cut.Find("[data-testid=state]").TextContent.Trim()));
+        cut.WaitForAssertion(() => Assert.Equal("Processed", cut.Find("[data-testid=state]").TextContent.Trim()), Patience);
     }
 
     [Theory]
@@ -70,12 +73,13 @@ public sealed class DeliveriesPageTests : PortalComponentTest
     {
         Render<MudBlazor.MudPopoverProvider>();
         var cut = Render<DeliveriesPage>();
+        cut.WaitForAssertion(() => Assert.Contains("Live", cut.Find("[data-testid=live-status]").TextContent, StringComparison.Ordinal), Patience);
         var huge = string.Concat(Enumerable.Repeat("<b>x</b>", 100_000 / 8));
 
         Publisher.Publish(new DeliverySummary(7, DeliverySummaryKind.Stored, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "issue", "created",
             null, null, [], "Pending", 0, huge, null));
 
-        cut.WaitForAssertion(() => Assert.Contains(huge, cut.Find("[data-testid=deliveries]").TextContent, StringComparison.Ordinal));
+        cut.WaitForAssertion(() => Assert.Contains(huge, cut.Find("[data-testid=deliveries]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.Empty(cut.FindAll("[data-testid=deliveries] b"));
     }
 
@@ -88,7 +92,7 @@ public sealed class DeliveriesPageTests : PortalComponentTest
 
         cut.Find("input[data-testid=search], [data-testid=search] input").Input("bet");
 
-        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=deliveries] tbody tr")));
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=deliveries] tbody tr")), Patience);
         Assert.Contains("beta", cut.Find("[data-testid=deliveries] tbody").TextContent, StringComparison.Ordinal);
     }
 }
