@@ -9,7 +9,8 @@ namespace Portal.Webhooks;
 /// Turns a verified request into a stored delivery: hashes it, reads the envelope, sets the flags that need no
 /// lookup, and hands it to the writer. Nothing here can refuse a correctly signed delivery (reliability.md W3).
 /// </summary>
-internal sealed partial class DeliveryIntake(DeliveryWriter writer, WebhookMetrics metrics, TimeProvider time, ILogger<DeliveryIntake> logger)
+internal sealed partial class DeliveryIntake(
+    DeliveryWriter writer, WebhookMetrics metrics, WarningThrottle throttle, TimeProvider time, ILogger<DeliveryIntake> logger)
 {
     /// <summary>Skew allowed for <c>Sentry-Hook-Timestamp</c> (reliability.md W6).</summary>
     public static readonly TimeSpan TimestampTolerance = TimeSpan.FromSeconds(300);
@@ -63,13 +64,19 @@ internal sealed partial class DeliveryIntake(DeliveryWriter writer, WebhookMetri
         if (delivery.Flags.HasFlag(DeliveryFlags.StaleTimestamp))
         {
             metrics.Flagged("stale_timestamp");
-            LogStaleTimestamp(outcome.Id ?? 0, UntrustedText.ForLog(delivery.RequestId));
+            if (throttle.ShouldLog("stale_timestamp", out var more))
+            {
+                LogStaleTimestamp(outcome.Id ?? 0, UntrustedText.ForLog(delivery.RequestId), more);
+            }
         }
 
         if (delivery.Flags.HasFlag(DeliveryFlags.Unparsed))
         {
             metrics.Flagged("unparsed");
-            LogUnparsed(outcome.Id ?? 0, UntrustedText.ForLog(delivery.Resource), UntrustedText.ForLog(delivery.Action));
+            if (throttle.ShouldLog($"unparsed:{delivery.Resource}", out var more))
+            {
+                LogUnparsed(outcome.Id ?? 0, UntrustedText.ForLog(delivery.Resource), UntrustedText.ForLog(delivery.Action), more);
+            }
         }
     }
 
@@ -97,9 +104,9 @@ internal sealed partial class DeliveryIntake(DeliveryWriter writer, WebhookMetri
 
     private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stored delivery {DeliveryId} with a missing or stale Sentry-Hook-Timestamp (Request-ID {RequestId}); check the clock")]
-    private partial void LogStaleTimestamp(long deliveryId, string requestId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stored delivery {DeliveryId} with a missing or stale Sentry-Hook-Timestamp (Request-ID {RequestId}); check the clock ({Suppressed} more since the last warning)")]
+    private partial void LogStaleTimestamp(long deliveryId, string requestId, long suppressed);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stored delivery {DeliveryId} as unparsed: resource {Resource}, action {Action}")]
-    private partial void LogUnparsed(long deliveryId, string resource, string action);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stored delivery {DeliveryId} as unparsed: resource {Resource}, action {Action} ({Suppressed} more since the last warning)")]
+    private partial void LogUnparsed(long deliveryId, string resource, string action, long suppressed);
 }

@@ -20,6 +20,7 @@ internal sealed partial class DeliveryProcessor(
     DeliveryPublisher stream,
     WorkSignal signal,
     WebhookMetrics metrics,
+    WarningThrottle throttle,
     TimeProvider time,
     ILogger<DeliveryProcessor> logger) : BackgroundService
 {
@@ -200,7 +201,10 @@ internal sealed partial class DeliveryProcessor(
         {
             delivery.Flags |= DeliveryFlags.Orphan;
             metrics.Flagged("orphan");
-            LogOrphan(delivery.Id, uuid);
+            if (throttle.ShouldLog($"orphan:{uuid}", out var more))
+            {
+                LogOrphan(delivery.Id, uuid, more);
+            }
         }
     }
 
@@ -250,8 +254,8 @@ internal sealed partial class DeliveryProcessor(
     [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId} is dead after {Attempts} attempts; replay it from the dashboard once fixed")]
     private partial void LogDead(Exception exception, long deliveryId, int attempts);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} names installation {InstallationUuid}, which the portal does not know (orphan)")]
-    private partial void LogOrphan(long deliveryId, Guid installationUuid);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} names installation {InstallationUuid}, which the portal does not know (orphan; {Suppressed} more since the last warning)")]
+    private partial void LogOrphan(long deliveryId, Guid installationUuid, long suppressed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} is not JSON the portal can read (for example a repeated property); kept as unparsed")]
     private partial void LogUnparsedBody(long deliveryId);

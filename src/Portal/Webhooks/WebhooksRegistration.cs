@@ -7,6 +7,7 @@ internal static class WebhooksRegistration
     {
         builder.Services.AddSingleton<WebhookMetrics>();
         builder.Services.AddSingleton<WorkSignal>();
+        builder.Services.AddSingleton<WarningThrottle>();
         builder.Services.AddSingleton<IDeliveryStore, SqliteDeliveryStore>();
         builder.Services.AddSingleton<DeliveryWriter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DeliveryWriter>());
