@@ -160,6 +160,20 @@ namespace Portal.Data.Migrations
                     b.HasIndex("State", "NextAttemptAt");
 
                     b.ToTable("WebhookDeliveries", (string)null);
+
+                    b.SplitToTable("WebhookDeliveryBodies", null, t =>
+                        {
+                            t.Property("Body");
+                        });
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.WebhookDelivery", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.WebhookDelivery", null)
+                        .WithOne()
+                        .HasForeignKey("Portal.Data.Entities.WebhookDelivery", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 #pragma warning restore 612, 618
         }

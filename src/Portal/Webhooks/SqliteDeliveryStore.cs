@@ -5,21 +5,24 @@ using Portal.Data.Entities;
 namespace Portal.Webhooks;
 
 /// <summary>
-/// The delivery table's only writer connection. Plain parameterised ADO.NET rather than EF Core: prepared
-/// <c>INSERT … ON CONFLICT DO NOTHING RETURNING</c> and <c>UPDATE</c> statements inside one <c>BEGIN IMMEDIATE</c>
-/// transaction per group, so a duplicate body neither fails the group nor needs a second query.
+/// The delivery tables' only writer connection. Plain parameterised ADO.NET rather than EF Core: prepared
+/// <c>INSERT … ON CONFLICT DO NOTHING RETURNING</c> and <c>UPDATE</c> statements inside one transaction per
+/// group, so a duplicate body neither fails the group nor needs a second query. Column and table names follow
+/// the EF Core model (WebhookDeliveryConfiguration); the integration tests read every row back through EF Core.
 /// </summary>
 internal sealed class SqliteDeliveryStore(PortalDataSettings settings) : IDeliveryStore, IAsyncDisposable
 {
     private const string InsertSql = """
         INSERT INTO "WebhookDeliveries"
             ("RequestId", "BodySha256", "Resource", "Action", "InstallationUuid", "ReceivedAt", "HookTimestamp",
-             "Flags", "Source", "Body", "State", "Attempts", "NextAttemptAt")
+             "Flags", "Source", "State", "Attempts", "NextAttemptAt")
         VALUES ($requestId, $sha, $resource, $action, $installation, $receivedAt, $hookTimestamp,
-                $flags, $source, $body, 0 /* Pending */, 0, $receivedAt)
+                $flags, $source, 0 /* Pending */, 0, $receivedAt)
         ON CONFLICT ("BodySha256") DO NOTHING
         RETURNING "Id";
         """;
+
+    private const string InsertBodySql = """INSERT INTO "WebhookDeliveryBodies" ("Id", "Body") VALUES ($id, $body);""";
 
     private const string UpdateSql = """
         UPDATE "WebhookDeliveries"
@@ -30,6 +33,7 @@ internal sealed class SqliteDeliveryStore(PortalDataSettings settings) : IDelive
 
     private SqliteConnection? connection;
     private SqliteCommand? insert;
+    private SqliteCommand? insertBody;
     private SqliteCommand? update;
 
     public async Task<IReadOnlyList<long?>> CommitAsync(
@@ -40,12 +44,19 @@ internal sealed class SqliteDeliveryStore(PortalDataSettings settings) : IDelive
         {
             await using var transaction = (SqliteTransaction)await connection!.BeginTransactionAsync(cancellationToken);
             insert!.Transaction = transaction;
+            insertBody!.Transaction = transaction;
             update!.Transaction = transaction;
             var ids = new long?[deliveries.Count];
             for (var i = 0; i < deliveries.Count; i++)
             {
                 BindInsert(insert, deliveries[i]);
-                ids[i] = await insert.ExecuteScalarAsync(cancellationToken) is long id ? id : null;
+                if (await insert.ExecuteScalarAsync(cancellationToken) is long id)
+                {
+                    ids[i] = id;
+                    insertBody.Parameters[0].Value = id;
+                    insertBody.Parameters[1].Value = deliveries[i].Body;
+                    await insertBody.ExecuteNonQueryAsync(cancellationToken);
+                }
             }
 
             foreach (var outcome in outcomes)
@@ -77,7 +88,15 @@ internal sealed class SqliteDeliveryStore(PortalDataSettings settings) : IDelive
         connection = new SqliteConnection(settings.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await SqlitePragmas.ApplyAsync(connection, cancellationToken);
-        insert = Prepare(connection, InsertSql, "$requestId", "$sha", "$resource", "$action", "$installation", "$receivedAt", "$hookTimestamp", "$flags", "$source", "$body");
+        await using (var cache = connection.CreateCommand())
+        {
+            // 32 MiB for this connection alone: the dedupe and Request-ID indexes take random inserts.
+            cache.CommandText = "PRAGMA cache_size=-32768;";
+            await cache.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        insert = Prepare(connection, InsertSql, "$requestId", "$sha", "$resource", "$action", "$installation", "$receivedAt", "$hookTimestamp", "$flags", "$source");
+        insertBody = Prepare(connection, InsertBodySql, "$id", "$body");
         update = Prepare(connection, UpdateSql, "$state", "$attempts", "$nextAttemptAt", "$processedAt", "$lastError", "$flags", "$organization", "$summary", "$id");
     }
 
@@ -106,7 +125,6 @@ internal sealed class SqliteDeliveryStore(PortalDataSettings settings) : IDelive
         p[6].Value = (object?)delivery.HookTimestamp ?? DBNull.Value;
         p[7].Value = (int)delivery.Flags;
         p[8].Value = (int)delivery.Source;
-        p[9].Value = delivery.Body;
     }
 
     private static void BindUpdate(SqliteCommand command, WebhookDelivery outcome)
@@ -125,7 +143,7 @@ internal sealed class SqliteDeliveryStore(PortalDataSettings settings) : IDelive
 
     private async Task ResetAsync()
     {
-        foreach (var command in new[] { insert, update })
+        foreach (var command in new[] { insert, insertBody, update })
         {
             if (command is not null)
             {
@@ -133,7 +151,7 @@ internal sealed class SqliteDeliveryStore(PortalDataSettings settings) : IDelive
             }
         }
 
-        insert = update = null;
+        insert = insertBody = update = null;
         if (connection is not null)
         {
             await connection.DisposeAsync();

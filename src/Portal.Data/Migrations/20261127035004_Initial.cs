@@ -39,8 +39,7 @@ namespace Portal.Data.Migrations
                 name: "WebhookDeliveries",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
+                    Id = table.Column<long>(type: "INTEGER", nullable: false),
                     RequestId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     BodySha256 = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
                     Resource = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
@@ -51,7 +50,6 @@ namespace Portal.Data.Migrations
                     HookTimestamp = table.Column<long>(type: "INTEGER", nullable: true),
                     Flags = table.Column<int>(type: "INTEGER", nullable: false),
                     Source = table.Column<int>(type: "INTEGER", nullable: false),
-                    Body = table.Column<byte[]>(type: "BLOB", nullable: false),
                     State = table.Column<int>(type: "INTEGER", nullable: false),
                     Attempts = table.Column<int>(type: "INTEGER", nullable: false),
                     NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
@@ -62,6 +60,24 @@ namespace Portal.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_WebhookDeliveries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WebhookDeliveryBodies",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false),
+                    Body = table.Column<byte[]>(type: "BLOB", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WebhookDeliveryBodies", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WebhookDeliveryBodies_WebhookDeliveries_Id",
+                        column: x => x.Id,
+                        principalTable: "WebhookDeliveries",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateIndex(
@@ -102,6 +118,9 @@ namespace Portal.Data.Migrations
         {
             migrationBuilder.DropTable(
                 name: "Installations");
+
+            migrationBuilder.DropTable(
+                name: "WebhookDeliveryBodies");
 
             migrationBuilder.DropTable(
                 name: "WebhookDeliveries");

@@ -10,7 +10,7 @@ using Portal.Data;
 namespace Portal.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261127030017_Initial")]
+    [Migration("20261127035004_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -163,6 +163,20 @@ namespace Portal.Data.Migrations
                     b.HasIndex("State", "NextAttemptAt");
 
                     b.ToTable("WebhookDeliveries", (string)null);
+
+                    b.SplitToTable("WebhookDeliveryBodies", null, t =>
+                        {
+                            t.Property("Body");
+                        });
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.WebhookDelivery", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.WebhookDelivery", null)
+                        .WithOne()
+                        .HasForeignKey("Portal.Data.Entities.WebhookDelivery", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 #pragma warning restore 612, 618
         }
