@@ -31,6 +31,7 @@ internal sealed record BenchOptions
           --build                 run "dotnet build src/Portal -c Release" first
           --portal-dll <path>     default src/Portal/bin/Release/net10.0/Portal.dll
           --drain <s>             after the load, wait up to this long for the portal's processing to go quiet (default 20)
+          --wait-idle <s>         before each server's run, wait up to this long for the CPU to be 90 % idle (default 0)
           --secret <s>            client secret to sign with (default: the Development secret)
           -h, --help              show this help
 
@@ -61,6 +62,8 @@ internal sealed record BenchOptions
     public string? PortalDll { get; init; }
 
     public double Drain { get; init; } = 20;
+
+    public double WaitIdle { get; init; }
 
     public string Secret { get; init; } = Portal.Simulator.SentrySamples.SampleSecret;
 
@@ -109,6 +112,7 @@ internal sealed record BenchOptions
                     "--build" => options with { Build = true },
                     "--portal-dll" => options with { PortalDll = Value() },
                     "--drain" => options with { Drain = Number(name, Value(), 0, 600) },
+                    "--wait-idle" => options with { WaitIdle = Number(name, Value(), 0, 3600) },
                     "--secret" => options with { Secret = Value() is { Length: > 0 } secret ? secret : throw new FormatException("--secret must not be empty.") },
                     _ => throw new FormatException($"Unknown option '{name}'."),
                 };

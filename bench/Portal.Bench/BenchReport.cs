@@ -19,8 +19,8 @@ internal sealed class BenchReport(BenchOptions options, MachineInfo machine, Del
         void Line(string s) => text.Append(s).Append('\n');
         Line($"## {Title()}");
         Line("");
-        Line($"{at:yyyy-MM-dd HH:mm} UTC · {machine.Cores} cores ({machine.Cpu}) · {machine.MemoryGiB} GiB · {machine.Os} · {machine.Runtime}");
-        Line($"{pool.Count:N0} pre-generated unique deliveries, mean body {pool.MeanBytes:N0} bytes (generated in {pool.GenerationTime.TotalSeconds:0.0} s, untimed)");
+        Line($"{at:yyyy-MM-dd HH:mm} UTC · {machine.Cores} cores ({machine.Cpu}) · {machine.MemoryGiB} GiB · {machine.Os} · {machine.Runtime} · CPU idle before the run {machine.IdleCpuBefore}");
+        Line($"{pool.Count:N0} pre-generated unique deliveries ({pool.Shapes:N0} built one by one, the rest copies with fresh ids), mean body {pool.MeanBytes:N0} bytes (generated in {pool.GenerationTime.TotalSeconds:0.0} s, untimed)");
         Line("");
         Line("| | portal | baseline (bare Kestrel) | portal / baseline |");
         Line("|---|---:|---:|---:|");
@@ -38,8 +38,13 @@ internal sealed class BenchReport(BenchOptions options, MachineInfo machine, Del
 
         Line($"| responses | {Outcomes(portal)} | {Outcomes(baseline)} | |");
         Line($"| non-2xx + exceptions | {portal?.Load.Failures.ToString(CultureInfo.InvariantCulture) ?? "–"} | {baseline?.Load.Failures.ToString(CultureInfo.InvariantCulture) ?? "–"} | |");
-        Line($"| stream latency p50 / p99 / max (ms) | {StreamLatency(portal?.Stream)} | – | |");
-        Line($"| stream messages (Stored in window / StateChanged / other) | {StreamCounts(portal?.Stream)} | – | |");
+        Line($"| stream latency, live Stored: p50 / p99 / max (ms) | {StreamLatency(portal?.Stream)} | – | |");
+        Line($"| stream first notice incl. backfill, from request: p50 / p99 / max (ms) | {FirstNotice(portal?.Stream)} | – | |");
+        Line($"| stream coverage: deliveries heard of / acknowledged (live + backfill; window edges approximate) | {StreamCounts(portal)} | – | |");
+        Row(Line, "server CPU during the window (cores)", r => r.Load.ServerCores, "0.00");
+        Row(Line, "server CPU per delivery (ms)", r => r.Load.ServerCpuMsPerRequest, "0.000");
+        Row(Line, "bench client CPU during the window (cores)", r => r.Load.ClientCores, "0.00");
+        Row(Line, "other processes' CPU during the window (cores; should be ~0)", r => r.Load.OtherCores, "0.00", ratio: false);
         Row(Line, "server memory idle (MB)", r => r.IdleMemoryMb, "0");
         Row(Line, "server peak memory (MB)", r => r.PeakMemoryMb, "0");
         if (portal?.DrainSeconds is { } drain)
@@ -56,6 +61,12 @@ internal sealed class BenchReport(BenchOptions options, MachineInfo machine, Del
             {
                 Line($"| {target.Name} | {target.Measured} | {(target.Met ? "yes" : "**no**")} |");
             }
+        }
+
+        if (new[] { portal, baseline }.Any(r => r?.Load.OtherCores > 0.2))
+        {
+            Line("");
+            Line("Other processes used CPU during a measured window (see the table): the numbers are skewed; rerun on a quiet machine.");
         }
 
         if (portal?.Load.PoolExhausted == true)
@@ -81,7 +92,7 @@ internal sealed class BenchReport(BenchOptions options, MachineInfo machine, Del
                 Burst = options.IsPaced ? options.Burst : (int?)null,
             },
             machine,
-            pool = new { pool.Count, pool.MeanBytes, GenerationSeconds = pool.GenerationTime.TotalSeconds },
+            pool = new { pool.Count, pool.Shapes, pool.MeanBytes, GenerationSeconds = pool.GenerationTime.TotalSeconds },
             portal,
             baseline,
             throughputRatio = portal is not null && baseline is not null && baseline.Load.Throughput > 0 ? portal.Load.Throughput / baseline.Load.Throughput : (double?)null,
@@ -139,7 +150,12 @@ internal sealed class BenchReport(BenchOptions options, MachineInfo machine, Del
         _ => $"{stream.Latency.P50:0.0} / {stream.Latency.P99:0.0} / {stream.Latency.Max:0.0}" + (stream.Disconnected ? " (dropped by the hub)" : ""),
     };
 
-    private static string StreamCounts(StreamSummary? stream) => stream is { Available: true }
-        ? $"{stream.Stored:N0} / {stream.StateChanged:N0} / {stream.Other:N0}" + (stream.Reloads > 0 ? $", {stream.Reloads} reload(s)" : "")
+    private static string FirstNotice(StreamSummary? stream) => stream is { Available: true }
+        ? $"{stream.FirstNotice.P50:0.0} / {stream.FirstNotice.P99:0.0} / {stream.FirstNotice.Max:0.0}"
+        : "–";
+
+    private static string StreamCounts(TargetResult? result) => result?.Stream is { Available: true } stream
+        ? $"{stream.Noticed:N0} / {result.Load.Successes:N0} ({stream.Stored:N0} + {stream.Backfilled:N0})"
+            + (stream.Reloads > 0 ? $", {stream.Reloads} reload(s)" : "")
         : "–";
 }

@@ -65,7 +65,7 @@ internal sealed class BenchRun(BenchOptions options, string root, string results
             Console.WriteLine(probe.Available ? "  live stream connected (/hubs/deliveries)" : "  live stream: unavailable");
 
             Console.WriteLine($"  load: {Describe()}");
-            var load = await new LoadRunner(options, pool).RunAsync(baseUrl, unique: true, cancellationToken);
+            var load = await new LoadRunner(options, pool).RunAsync(baseUrl, unique: true, server.CpuTime, cancellationToken);
             PrintProgress("portal", load);
 
             double? drain = null;
@@ -107,13 +107,18 @@ internal sealed class BenchRun(BenchOptions options, string root, string results
         await using var server = await StartAsync("baseline", start, baseUrl, logPath, cancellationToken);
         var idle = server.CurrentMemoryMb;
         Console.WriteLine($"  load: {Describe()}");
-        var load = await new LoadRunner(options, pool).RunAsync(baseUrl, unique: false, cancellationToken);
+        var load = await new LoadRunner(options, pool).RunAsync(baseUrl, unique: false, server.CpuTime, cancellationToken);
         PrintProgress("baseline", load);
         return new TargetResult("baseline", load, null, idle, server.PeakMemoryMb, null);
     }
 
     private async Task<ChildServer> StartAsync(string name, ProcessStartInfo start, Uri baseUrl, string logPath, CancellationToken cancellationToken)
     {
+        if (options.WaitIdle > 0 && !await MachineInfo.WaitForIdleAsync(TimeSpan.FromSeconds(options.WaitIdle), cancellationToken))
+        {
+            Console.WriteLine($"  warning: the CPU did not become idle within {options.WaitIdle:0} s; starting {name} anyway");
+        }
+
         // Tracked from the moment it exists, so Ctrl+C or SIGTERM during start-up kills it too.
         return await ChildServer.StartAsync(name, start, baseUrl, logPath, s => running[s.ProcessId] = s, cancellationToken);
     }
@@ -140,7 +145,7 @@ internal sealed class BenchRun(BenchOptions options, string root, string results
         : $"flat out over {options.Connections} connections for {options.MeasuredSeconds:0} s after {options.Warmup:0} s warm-up";
 
     private static void PrintProgress(string name, LoadResult load) =>
-        Console.WriteLine($"  {name}: {load.Throughput:N0} req/s, p50 {load.Ack.P50:0.0} ms, p99 {load.Ack.P99:0.0} ms, max {load.Ack.Max:0.0} ms, {load.Failures} failed{(load.PoolExhausted ? " (pool exhausted: raise --pool)" : "")}");
+        Console.WriteLine($"  {name}: {load.Throughput:N0} req/s, p50 {load.Ack.P50:0.0} ms, p99 {load.Ack.P99:0.0} ms, max {load.Ack.Max:0.0} ms, {load.Failures} failed, other processes {load.OtherCores:0.00} cores{(load.PoolExhausted ? " (pool exhausted: raise --pool)" : "")}");
 
     private static void TryDelete(DirectoryInfo directory)
     {

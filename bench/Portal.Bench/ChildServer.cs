@@ -41,6 +41,13 @@ internal sealed class ChildServer : IAsyncDisposable
 
     public double CurrentMemoryMb => (ReadStatusKb("VmRSS") ?? 0) / 1024.0;
 
+    /// <summary>User + system CPU time the server has used so far.</summary>
+    public TimeSpan CpuTime()
+    {
+        process.Refresh();
+        return process.TotalProcessorTime;
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -9,13 +9,19 @@ namespace Portal.Bench;
 /// </summary>
 internal sealed class DeliveryPool
 {
-    private DeliveryPool(SignedDelivery[] deliveries, TimeSpan generationTime)
+    /// <summary>Deliveries built one by one; the rest of a larger pool are copies of them with fresh ids.</summary>
+    public const int MaxShapes = 20_000;
+
+    private DeliveryPool(SignedDelivery[] deliveries, int shapes, TimeSpan generationTime)
     {
         Deliveries = deliveries;
+        Shapes = shapes;
         GenerationTime = generationTime;
     }
 
     public SignedDelivery[] Deliveries { get; }
+
+    public int Shapes { get; }
 
     public TimeSpan GenerationTime { get; }
 
@@ -28,7 +34,17 @@ internal sealed class DeliveryPool
         var started = Stopwatch.StartNew();
         var generator = new LoadPayloadGenerator(installationUuid);
         var deliveries = new SignedDelivery[count];
-        Parallel.For(0, count, i => deliveries[i] = generator.Next(secret));
-        return new DeliveryPool(deliveries, started.Elapsed);
+        var shapes = Math.Min(count, MaxShapes);
+        Parallel.For(0, shapes, i => deliveries[i] = generator.Next(secret));
+        Parallel.For(0, shapes, s =>
+        {
+            // Copies of shape s go to s + shapes, s + 2 * shapes, ...: neighbours in the pool differ in size and kind.
+            var copies = generator.Derive(deliveries[s], (count - 1 - s) / shapes, secret);
+            for (var k = 0; k < copies.Length; k++)
+            {
+                deliveries[s + ((k + 1) * shapes)] = copies[k];
+            }
+        });
+        return new DeliveryPool(deliveries, shapes, started.Elapsed);
     }
 }

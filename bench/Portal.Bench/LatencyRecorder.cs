@@ -1,36 +1,49 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Portal.Bench;
 
 /// <summary>Acknowledgement latencies and outcomes of one measured window; safe to record from many tasks.</summary>
-internal sealed class LatencyRecorder(int capacity)
+internal sealed class LatencyRecorder
 {
-    private readonly long[] ticks = new long[capacity];
+    private const int ChunkBits = 16;
+    private const int ChunkSize = 1 << ChunkBits;
+
+    // Chunks are allocated as needed, so a run records as many samples as it makes (up to 64 M) without a guess up front.
+    private readonly long[]?[] chunks = new long[]?[1024];
     private readonly ConcurrentDictionary<string, int> outcomes = new(StringComparer.Ordinal);
     private int count;
-    private int overflow;
 
-    public int Count => Math.Min(count, ticks.Length);
+    public int Count => Math.Min(Volatile.Read(ref count), chunks.Length * ChunkSize);
 
     public IReadOnlyDictionary<string, int> Outcomes => outcomes;
+
+    public int Successes => outcomes.Where(o => IsSuccess(o.Key)).Sum(o => o.Value);
+
+    public int Failures => outcomes.Where(o => !IsSuccess(o.Key)).Sum(o => o.Value);
 
     public void Record(long elapsedTicks, int? status, string? error)
     {
         var slot = Interlocked.Increment(ref count) - 1;
-        if (slot < ticks.Length)
+        var chunkIndex = slot >> ChunkBits;
+        if (chunkIndex < chunks.Length)
         {
-            ticks[slot] = elapsedTicks;
-        }
-        else
-        {
-            Interlocked.Increment(ref overflow);
+            var chunk = Volatile.Read(ref chunks[chunkIndex]);
+            if (chunk is null)
+            {
+                Interlocked.CompareExchange(ref chunks[chunkIndex], new long[ChunkSize], null);
+                // Set just above, by this thread or by the one that won the exchange.
+                chunk = Volatile.Read(ref chunks[chunkIndex])!;
+            }
+
+            chunk[slot & (ChunkSize - 1)] = elapsedTicks;
         }
 
-        outcomes.AddOrUpdate(status is { } code ? code.ToString(System.Globalization.CultureInfo.InvariantCulture) : "exception: " + error, 1, (_, n) => n + 1);
+        outcomes.AddOrUpdate(status is { } code ? code.ToString(CultureInfo.InvariantCulture) : "exception: " + error, 1, (_, n) => n + 1);
     }
 
-    /// <summary>Latency percentiles in milliseconds (nearest rank).</summary>
+    /// <summary>Latency percentiles in milliseconds (nearest rank). Call after recording has finished.</summary>
     public LatencySummary Summarize()
     {
         var n = Count;
@@ -39,14 +52,17 @@ internal sealed class LatencyRecorder(int capacity)
             return new LatencySummary(0, 0, 0, 0, 0);
         }
 
-        var sorted = ticks.AsSpan(0, n).ToArray();
+        var sorted = new long[n];
+        for (var i = 0; i < n; i += ChunkSize)
+        {
+            chunks[i >> ChunkBits].AsSpan(0, Math.Min(ChunkSize, n - i)).CopyTo(sorted.AsSpan(i));
+        }
+
         Array.Sort(sorted);
         return new LatencySummary(n, Ms(Percentile(sorted, 0.50)), Ms(Percentile(sorted, 0.99)), Ms(Percentile(sorted, 0.999)), Ms(sorted[^1]));
     }
 
-    public int Successes => outcomes.Where(o => o.Key.Length == 3 && o.Key[0] == '2').Sum(o => o.Value);
-
-    public int Failures => outcomes.Where(o => !(o.Key.Length == 3 && o.Key[0] == '2')).Sum(o => o.Value);
+    private static bool IsSuccess(string outcome) => outcome.Length == 3 && outcome[0] == '2';
 
     private static long Percentile(long[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 

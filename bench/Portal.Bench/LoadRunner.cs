@@ -23,8 +23,35 @@ internal sealed class LoadRunner(BenchOptions options, DeliveryPool pool)
     /// <param name="baseUrl">The server under test.</param>
     /// <param name="unique">True for the portal: never send a delivery twice (a duplicate is answered without a write).</param>
     /// <param name="cancellationToken">Stops the run (Ctrl+C).</param>
-    public Task<LoadResult> RunAsync(Uri baseUrl, bool unique, CancellationToken cancellationToken) =>
-        options.IsPaced ? RunPacedAsync(baseUrl, cancellationToken) : RunFlatAsync(baseUrl, unique, cancellationToken);
+    /// <param name="serverCpu">Reads the server process's CPU time so far.</param>
+    public async Task<LoadResult> RunAsync(Uri baseUrl, bool unique, Func<TimeSpan> serverCpu, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(serverCpu);
+
+        // CPU time of both processes at the edges of the measured window (the warm-up is excluded, as for latency).
+        var cpu = MeasureCpuAsync(serverCpu, cancellationToken);
+        var result = options.IsPaced ? await RunPacedAsync(baseUrl, cancellationToken) : await RunFlatAsync(baseUrl, unique, cancellationToken);
+        var (server, client, machineBusy) = await cpu;
+        return result with { ServerCpuSeconds = server.TotalSeconds, ClientCpuSeconds = client.TotalSeconds, MachineBusyCores = machineBusy };
+    }
+
+    private async Task<(TimeSpan Server, TimeSpan Client, double MachineBusyCores)> MeasureCpuAsync(Func<TimeSpan> serverCpu, CancellationToken cancellationToken)
+    {
+        using var self = Process.GetCurrentProcess();
+        TimeSpan Client()
+        {
+            self.Refresh();
+            return self.TotalProcessorTime;
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(options.Warmup), cancellationToken);
+        var (server0, client0, machine0) = (serverCpu(), Client(), MachineInfo.ReadCpuTimes());
+        await Task.Delay(TimeSpan.FromSeconds(options.MeasuredSeconds), cancellationToken);
+        var (server1, client1, machine1) = (serverCpu(), Client(), MachineInfo.ReadCpuTimes());
+        var total = machine1.Total - machine0.Total;
+        var busyShare = total > 0 ? 1 - ((double)(machine1.Idle - machine0.Idle) / total) : 0;
+        return (server1 - server0, client1 - client0, busyShare * Environment.ProcessorCount);
+    }
 
     private HttpClient CreateClient() => new(new SocketsHttpHandler
     {
@@ -43,7 +70,7 @@ internal sealed class LoadRunner(BenchOptions options, DeliveryPool pool)
     {
         using var http = CreateClient();
         var uri = SentryWebhookSender.WebhookUriFor(baseUrl);
-        var recorder = new LatencyRecorder(pool.Count);
+        var recorder = new LatencyRecorder();
         var next = -1;
         var exhausted = false;
 
@@ -99,8 +126,8 @@ internal sealed class LoadRunner(BenchOptions options, DeliveryPool pool)
         using var http = CreateClient();
         var uri = SentryWebhookSender.WebhookUriFor(baseUrl);
         var schedule = BuildSchedule();
-        var recorder = new LatencyRecorder(schedule.Length);
-        var burstRecorder = new LatencyRecorder(Math.Max(1, options.Burst * 2));
+        var recorder = new LatencyRecorder();
+        var burstRecorder = new LatencyRecorder();
         var warmupTicks = Ticks(options.Warmup);
         var (burstFrom, burstTo) = BurstWindow(warmupTicks);
 
@@ -197,7 +224,10 @@ internal sealed class LoadRunner(BenchOptions options, DeliveryPool pool)
             recorder.Failures,
             exhausted,
             windowStart,
-            windowStart.AddSeconds(seconds));
+            windowStart.AddSeconds(seconds),
+            0,
+            0,
+            0);
 
     private static long Ticks(double seconds) => (long)(seconds * Stopwatch.Frequency);
 

@@ -32,7 +32,8 @@ var root = RepositoryRoot.Find();
 if (options.Build)
 {
     Console.WriteLine("dotnet build src/Portal -c Release");
-    using var build = Process.Start(new ProcessStartInfo("dotnet", ["build", "src/Portal", "-c", "Release"]) { WorkingDirectory = root })!;
+    using var build = Process.Start(new ProcessStartInfo("dotnet", ["build", "src/Portal", "-c", "Release"]) { WorkingDirectory = root })
+        ?? throw new InvalidOperationException("Could not start dotnet build.");
     await build.WaitForExitAsync();
     if (build.ExitCode != 0)
     {
@@ -78,6 +79,11 @@ AppDomain.CurrentDomain.ProcessExit += (_, _) => run.KillChildren();
 try
 {
     var machine = MachineInfo.Read();
+    if (double.TryParse(machine.IdleCpuBefore.TrimEnd('%'), NumberStyles.Float, CultureInfo.InvariantCulture, out var idle) && idle < 90)
+    {
+        Console.WriteLine($"warning: the CPU was only {machine.IdleCpuBefore} idle before the run; other work will skew the numbers.");
+    }
+
     var (portal, baseline, pool) = await run.RunAsync(cancellation.Token);
     var report = new BenchReport(options, machine, pool, portal, baseline, DateTimeOffset.UtcNow);
     var markdown = report.ToMarkdown();

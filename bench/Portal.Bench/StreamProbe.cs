@@ -12,7 +12,7 @@ internal sealed class StreamProbe : IAsyncDisposable
 {
     private readonly HubConnection connection;
     private readonly Lock gate = new();
-    private readonly List<(DateTimeOffset ReceivedAt, double LatencyMs)> stored = new(capacity: 300_000);
+    private readonly List<Notice> notices = new(capacity: 300_000);
     private int stateChanged;
     private int other;
     private int reloads;
@@ -56,39 +56,37 @@ internal sealed class StreamProbe : IAsyncDisposable
             await connection.InvokeAsync("Subscribe", (long?)null, timeout.Token);
             probe.Available = true;
         }
-        catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException or InvalidOperationException
-            or System.Net.WebSockets.WebSocketException or Microsoft.AspNetCore.SignalR.HubException)
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-
-            probe.problem = exception.Message;
+            // No hub (yet), or one that does not speak this protocol: measure without the stream.
+            probe.problem = $"{exception.GetType().Name}: {exception.Message}";
         }
 
         return probe;
     }
 
-    /// <summary>Latency of Stored messages for deliveries the portal received within [from, to].</summary>
+    /// <summary>What arrived about deliveries the portal received within [from, to].</summary>
     public StreamSummary Summarize(DateTimeOffset from, DateTimeOffset to)
     {
+        var none = new LatencySummary(0, 0, 0, 0, 0);
         if (!Available)
         {
-            return new StreamSummary(false, new LatencySummary(0, 0, 0, 0, 0), 0, 0, 0, 0, false, problem ?? "unavailable");
+            return new StreamSummary(false, none, none, 0, 0, 0, 0, 0, 0, false, problem ?? "unavailable");
         }
 
-        double[] latencies;
+        List<Notice> inWindow;
         lock (gate)
         {
-            latencies = stored.Where(s => s.ReceivedAt >= from && s.ReceivedAt <= to).Select(s => s.LatencyMs).ToArray();
+            inWindow = notices.Where(n => n.ReceivedAt >= from && n.ReceivedAt <= to).ToList();
         }
 
-        Array.Sort(latencies);
-        var summary = latencies.Length == 0
-            ? new LatencySummary(0, 0, 0, 0, 0)
-            : new LatencySummary(latencies.Length, Rank(latencies, 0.50), Rank(latencies, 0.99), Rank(latencies, 0.999), latencies[^1]);
-        return new StreamSummary(true, summary, latencies.Length, StateChangedCount, Volatile.Read(ref other), Volatile.Read(ref reloads), disconnected, problem);
+        var live = inWindow.Where(n => !n.Backfill).Select(n => (n.ClientAt - n.PublishedAt).TotalMilliseconds).ToArray();
+
+        // First word of each delivery, live or from the database: how long after the request the dashboard knew.
+        var first = inWindow.GroupBy(n => n.Id).Select(g => g.Min(n => n.ClientAt - n.ReceivedAt).TotalMilliseconds).ToArray();
+        return new StreamSummary(
+            true, Summarize(live), Summarize(first), live.Length, inWindow.Count(n => n.Backfill), first.Length,
+            StateChangedCount, Volatile.Read(ref other), Volatile.Read(ref reloads), disconnected, problem);
     }
 
     public async ValueTask DisposeAsync()
@@ -103,16 +101,27 @@ internal sealed class StreamProbe : IAsyncDisposable
         }
     }
 
+    private static LatencySummary Summarize(double[] latencies)
+    {
+        if (latencies.Length == 0)
+        {
+            return new LatencySummary(0, 0, 0, 0, 0);
+        }
+
+        Array.Sort(latencies);
+        return new LatencySummary(latencies.Length, Rank(latencies, 0.50), Rank(latencies, 0.99), Rank(latencies, 0.999), latencies[^1]);
+    }
+
     private void OnDelivery(StreamMessage message)
     {
         var now = DateTimeOffset.UtcNow;
         Interlocked.Exchange(ref lastMessageTicks, Stopwatch.GetTimestamp());
         switch (message.Kind)
         {
-            case "Stored":
+            case "Stored" or "Backfill":
                 lock (gate)
                 {
-                    stored.Add((message.ReceivedAt, (now - message.PublishedAt).TotalMilliseconds));
+                    notices.Add(new Notice(message.Id, message.Kind == "Backfill", message.ReceivedAt, message.PublishedAt, now));
                 }
 
                 break;
@@ -126,4 +135,6 @@ internal sealed class StreamProbe : IAsyncDisposable
     }
 
     private static double Rank(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    private readonly record struct Notice(long Id, bool Backfill, DateTimeOffset ReceivedAt, DateTimeOffset PublishedAt, DateTimeOffset ClientAt);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Portal.Simulator;
@@ -66,6 +67,73 @@ public sealed class LoadPayloadGenerator
         return new SignedDelivery(resource, action, body, SentrySigner.Sign(body, secret));
     }
 
+    /// <summary>
+    /// A cheap new delivery with the shape of <paramref name="template"/> (one of this generator's): a fresh issue id
+    /// and event id written over the old ones in the raw bytes, then signed. For pools too large to build one by one.
+    /// </summary>
+    public SignedDelivery Derive(SignedDelivery template, string secret) => Derive(template, 1, secret)[0];
+
+    /// <summary><paramref name="copies"/> deliveries derived from one template (see <see cref="Derive(SignedDelivery, string)"/>).</summary>
+    public SignedDelivery[] Derive(SignedDelivery template, int copies, string secret)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentOutOfRangeException.ThrowIfNegative(copies);
+        string? issueId;
+        string? eventId;
+        using (var document = JsonDocument.Parse(template.Body))
+        {
+            var data = document.RootElement.GetProperty("data");
+            var error = data.TryGetProperty("error", out var e) ? e : default;
+            issueId = error.ValueKind == JsonValueKind.Object
+                ? error.GetProperty("issue_id").GetString()
+                : data.GetProperty("issue").GetProperty("id").GetString();
+            eventId = error.ValueKind == JsonValueKind.Object ? error.GetProperty("event_id").GetString() : null;
+        }
+
+        var issueIdAt = Positions(template.Body, issueId ?? "");
+        var eventIdAt = eventId is null ? [] : Positions(template.Body, eventId);
+        var derived = new SignedDelivery[copies];
+        for (var i = 0; i < copies; i++)
+        {
+            var body = template.Body.ToArray();
+            var newIssueId = Interlocked.Increment(ref nextId).ToString(CultureInfo.InvariantCulture);
+
+            // Ids are written over in place, so they must keep their length (11 digits; 32 hex digits).
+            if (issueId is null || issueIdAt.Count == 0 || newIssueId.Length != issueId.Length)
+            {
+                throw new ArgumentException("The template was not made by a LoadPayloadGenerator.", nameof(template));
+            }
+
+            Overwrite(body, issueIdAt, newIssueId);
+            Overwrite(body, eventIdAt, Guid.NewGuid().ToString("N"));
+            derived[i] = new SignedDelivery(template.Resource, template.Action, body, SentrySigner.Sign(body, secret));
+        }
+
+        return derived;
+    }
+
+    private static List<int> Positions(byte[] body, string text)
+    {
+        var positions = new List<int>();
+        var needle = Encoding.ASCII.GetBytes(text);
+        for (var at = body.AsSpan().IndexOf(needle); at >= 0 && needle.Length > 0;)
+        {
+            positions.Add(at);
+            var next = body.AsSpan(at + needle.Length).IndexOf(needle);
+            at = next < 0 ? -1 : at + needle.Length + next;
+        }
+
+        return positions;
+    }
+
+    private static void Overwrite(byte[] body, List<int> positions, string replacement)
+    {
+        foreach (var at in positions)
+        {
+            Encoding.ASCII.GetBytes(replacement, body.AsSpan(at, replacement.Length));
+        }
+    }
+
     private (string Resource, string Action, JsonObject Root) BuildIssue(long id, int target, Random random)
     {
         var action = IssueActions[random.Next(IssueActions.Length)];
@@ -108,7 +176,8 @@ public sealed class LoadPayloadGenerator
         issue["type"] = "error";
         issue["issueType"] = "error";
         issue["issueCategory"] = "error";
-        issue["metadata"] = new JsonObject { ["filename"] = $"{kind.Module}.{kind.Language}", ["type"] = kind.Type, ["value"] = message };
+        var metadata = new JsonObject { ["filename"] = $"{kind.Module}.{kind.Language}", ["type"] = kind.Type, ["value"] = message };
+        issue["metadata"] = metadata;
         issue["numComments"] = random.Next(5);
         issue["assignedTo"] = null;
         issue["isBookmarked"] = false;
@@ -138,7 +207,6 @@ public sealed class LoadPayloadGenerator
 
         // Grow to the target with annotations (links other integrations added) and a longer exception message.
         var size = SentryJson.Measure(root);
-        var metadata = (JsonObject)issue["metadata"]!;
         while (size < target)
         {
             if (annotations.Count < 12 || random.Next(3) == 0)
@@ -160,7 +228,7 @@ public sealed class LoadPayloadGenerator
             }
         }
 
-        TrimToMax(root, annotations);
+        TrimToMax(root, annotations, size);
         return ("issue", action, root);
     }
 
@@ -241,7 +309,7 @@ public sealed class LoadPayloadGenerator
             frames.Insert(0, frame);
         }
 
-        TrimToMax(root, frames);
+        TrimToMax(root, frames, size);
         return root;
     }
 
@@ -253,10 +321,10 @@ public sealed class LoadPayloadGenerator
         ["actor"] = actor,
     };
 
-    private static void TrimToMax(JsonObject root, JsonArray grown)
+    private static void TrimToMax(JsonObject root, JsonArray grown, int estimate)
     {
-        // Measured growth can overshoot by one item; drop items until the body fits.
-        while (SentryJson.Measure(root) > MaxBytes && grown.Count > 0)
+        // The estimate is exact or one byte over; growth can overshoot by one item: drop items until the body fits.
+        while (estimate > MaxBytes && (estimate = SentryJson.Measure(root)) > MaxBytes && grown.Count > 0)
         {
             grown.RemoveAt(0);
         }

@@ -151,7 +151,19 @@ internal static class SelfTest
             (min, max, total) = (Math.Min(min, delivery.Body.Length), Math.Max(max, delivery.Body.Length), total + delivery.Body.Length);
         }
 
-        Console.WriteLine($"generator: {Count} unique bodies, {min}..{max} bytes, mean {total / Count}");
+        var template = generator.Next(SentrySamples.SampleSecret);
+        for (var i = 0; i < 200; i++)
+        {
+            var derived = generator.Derive(template, SentrySamples.SampleSecret);
+            CheckBody(derived.EventName + " (derived)", derived.Body, failures);
+            if (!hashes.Add(Convert.ToHexString(SHA256.HashData(derived.Body))) || derived.Body.Length != template.Body.Length
+                || derived.Signature != SentrySigner.Sign(derived.Body, SentrySamples.SampleSecret))
+            {
+                failures.Add("a derived delivery is a duplicate, has another size or a wrong signature");
+            }
+        }
+
+        Console.WriteLine($"generator: {Count} unique bodies, {min}..{max} bytes, mean {total / Count}; 200 derived copies unique");
     }
 
     private static void CheckBody(string what, byte[] body, List<string> failures)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -11,6 +12,10 @@ namespace Portal.Simulator;
 /// </summary>
 public static class SentryJson
 {
+    // Printable ASCII that simplejson writes as is: everything from ' ' to '~' except '"' and '\\'.
+    private static readonly System.Buffers.SearchValues<char> Plain = System.Buffers.SearchValues.Create(
+        Enumerable.Range(' ', '~' - ' ' + 1).Select(c => (char)c).Where(c => c is not ('"' or '\\')).ToArray());
+
     private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 256 };
@@ -43,6 +48,12 @@ public static class SentryJson
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(value);
         text.Append('"');
+        if (!value.AsSpan().ContainsAnyExcept(Plain))
+        {
+            text.Append(value).Append('"');
+            return;
+        }
+
         foreach (var c in value)
         {
             switch (c)
@@ -73,7 +84,7 @@ public static class SentryJson
                     // astral characters come out as two \u escapes (a surrogate pair), exactly like Python.
                     if (c is < ' ' or > '~')
                     {
-                        text.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
+                        text.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
                     }
                     else
                     {
@@ -136,26 +147,49 @@ public static class SentryJson
 
     private static void WriteValue(StringBuilder text, JsonValue value)
     {
-        switch (value.GetValueKind())
+        // Fast paths for the values this tool creates; parsed values keep their exact original text.
+        if (value.TryGetValue<string>(out var created))
         {
-            case JsonValueKind.String:
-                WriteString(text, value.GetValue<string>());
-                break;
-            case JsonValueKind.Number:
-                // A parsed number keeps its original text; a created one is written shortest-round-trip like Python's repr.
-                text.Append(value.ToJsonString());
-                break;
-            case JsonValueKind.True:
-                text.Append("true");
-                break;
-            case JsonValueKind.False:
-                text.Append("false");
-                break;
-            case JsonValueKind.Null:
-                text.Append("null");
-                break;
-            default:
-                throw new NotSupportedException($"Unexpected JSON value kind {value.GetValueKind()}.");
+            WriteString(text, created);
+            return;
+        }
+
+        if (value.TryGetValue<JsonElement>(out var element))
+        {
+            if (element.ValueKind == JsonValueKind.String)
+            {
+                // GetString is null only for a JSON null, and this is a string.
+                WriteString(text, element.GetString()!);
+            }
+            else
+            {
+                // Numbers, true, false and null are plain ASCII already.
+                text.Append(element.GetRawText());
+            }
+
+            return;
+        }
+
+        if (value.TryGetValue<int>(out var i))
+        {
+            text.Append(i.ToString(CultureInfo.InvariantCulture));
+        }
+        else if (value.TryGetValue<long>(out var l))
+        {
+            text.Append(l.ToString(CultureInfo.InvariantCulture));
+        }
+        else if (value.TryGetValue<bool>(out var b))
+        {
+            text.Append(b ? "true" : "false");
+        }
+        else if (value.GetValueKind() == JsonValueKind.Number)
+        {
+            // Other created numbers (double): shortest round-trip text, as Python's repr.
+            text.Append(value.ToJsonString());
+        }
+        else
+        {
+            throw new NotSupportedException($"Unexpected JSON value kind {value.GetValueKind()}.");
         }
     }
 }
