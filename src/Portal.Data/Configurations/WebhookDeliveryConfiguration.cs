@@ -28,8 +28,11 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         builder.Property(d => d.LastError).HasMaxLength(2000);
         builder.Property(d => d.Summary).HasMaxLength(300);
 
-        // The processor's work queue: what is due, in arrival order.
-        builder.HasIndex(d => new { d.State, d.NextAttemptAt });
+        // The processor's work queue: only deliveries still to process (Pending, Failed), in arrival order. Partial,
+        // so it stays as small as the backlog and processed rows leave it instead of moving inside it.
+        builder.HasIndex(d => new { d.Id, d.NextAttemptAt })
+            .HasDatabaseName("IX_WebhookDeliveries_Due")
+            .HasFilter("\"State\" IN (0, 2)");
         builder.HasIndex(d => d.InstallationUuid);
     }
 }

@@ -157,7 +157,9 @@ namespace Portal.Data.Migrations
 
                     b.HasIndex("RequestId");
 
-                    b.HasIndex("State", "NextAttemptAt");
+                    b.HasIndex("Id", "NextAttemptAt")
+                        .HasDatabaseName("IX_WebhookDeliveries_Due")
+                        .HasFilter("\"State\" IN (0, 2)");
 
                     b.ToTable("WebhookDeliveries", (string)null);
 

@@ -10,7 +10,7 @@ using Portal.Data;
 namespace Portal.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261127035004_Initial")]
+    [Migration("20261127040923_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -160,7 +160,9 @@ namespace Portal.Data.Migrations
 
                     b.HasIndex("RequestId");
 
-                    b.HasIndex("State", "NextAttemptAt");
+                    b.HasIndex("Id", "NextAttemptAt")
+                        .HasDatabaseName("IX_WebhookDeliveries_Due")
+                        .HasFilter("\"State\" IN (0, 2)");
 
                     b.ToTable("WebhookDeliveries", (string)null);
 

@@ -98,6 +98,12 @@ namespace Portal.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_WebhookDeliveries_Due",
+                table: "WebhookDeliveries",
+                columns: new[] { "Id", "NextAttemptAt" },
+                filter: "\"State\" IN (0, 2)");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_WebhookDeliveries_InstallationUuid",
                 table: "WebhookDeliveries",
                 column: "InstallationUuid");
@@ -106,11 +112,6 @@ namespace Portal.Data.Migrations
                 name: "IX_WebhookDeliveries_RequestId",
                 table: "WebhookDeliveries",
                 column: "RequestId");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_WebhookDeliveries_State_NextAttemptAt",
-                table: "WebhookDeliveries",
-                columns: new[] { "State", "NextAttemptAt" });
         }
 
         /// <inheritdoc />
