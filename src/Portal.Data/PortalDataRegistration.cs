@@ -2,7 +2,6 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace Portal.Data;
@@ -22,8 +21,6 @@ public static class PortalDataRegistration
         builder.Services.AddDbContextFactory<PortalDbContext>(options => options
             .UseSqlite(connectionString)
             .AddInterceptors(new SqlitePragmas()));
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddHostedService<SqliteCheckpointer>();
         return builder;
     }
 

@@ -28,6 +28,9 @@ internal sealed partial class DeliveryProcessor(
 
     private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = WebhookEnvelope.ReaderOptions.MaxDepth, AllowDuplicateProperties = false };
 
+    /// <summary>How long new work may wait to be taken together with what follows it.</summary>
+    public static readonly TimeSpan GatherWindow = TimeSpan.FromMilliseconds(20);
+
     /// <summary>How long to sleep when nothing is due and nothing new arrives (retries come due on their own).</summary>
     private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(1);
 
@@ -41,6 +44,11 @@ internal sealed partial class DeliveryProcessor(
                 {
                     var nextDue = await NextDueAsync(stoppingToken);
                     await signal.WaitAsync(Clamp(nextDue - time.GetUtcNow()), time, stoppingToken);
+
+                    // Let a few more commits land so one pass takes a batch, not one delivery: the per-pass queries
+                    // and the outcome commit are the processor's fixed cost. A batching window, not business time,
+                    // so real time rather than the TimeProvider.
+                    await Task.Delay(GatherWindow, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
