@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Data.Converters;
 using Portal.Data.Entities;
 
 namespace Portal.Data.Configurations;
@@ -13,6 +14,7 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         // The raw body is written once and never changes, while state changes with every attempt. SQLite rewrites a
         // whole row on UPDATE, so the body lives in a table of its own and processing never rewrites kilobytes.
         builder.SplitToTable("WebhookDeliveryBodies", table => table.Property(d => d.Body));
+        builder.Property(d => d.Body).HasConversion<CompressedBodyConverter>();
         builder.HasKey(d => d.Id);
         builder.Property(d => d.Id).ValueGeneratedOnAdd();
 

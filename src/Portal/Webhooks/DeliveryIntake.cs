@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Portal.Data.Converters;
 using Portal.Data.Entities;
 using Portal.SentryPlatform;
 
@@ -37,6 +38,7 @@ internal sealed partial class DeliveryIntake(
         var delivery = new PendingDelivery
         {
             Body = request.Body,
+            StoredBody = BodyCompression.Compress(request.Body),
             BodySha256 = SHA256.HashData(request.Body),
             RequestId = string.IsNullOrEmpty(request.RequestId) ? null : Truncate(request.RequestId, 64),
             Resource = resource ?? "unknown",

@@ -7,6 +7,9 @@ internal sealed class PendingDelivery : QueuedWrite
 {
     public required byte[] Body { get; init; }
 
+    /// <summary>The body as the column keeps it (compressed), made on the request's thread rather than the writer's.</summary>
+    public required byte[] StoredBody { get; init; }
+
     public required byte[] BodySha256 { get; init; }
 
     public string? RequestId { get; init; }

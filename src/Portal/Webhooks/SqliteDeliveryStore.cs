@@ -54,7 +54,7 @@ internal sealed class SqliteDeliveryStore(PortalDataSettings settings) : IDelive
                 {
                     ids[i] = id;
                     insertBody.Parameters[0].Value = id;
-                    insertBody.Parameters[1].Value = deliveries[i].Body;
+                    insertBody.Parameters[1].Value = deliveries[i].StoredBody;
                     await insertBody.ExecuteNonQueryAsync(cancellationToken);
                 }
             }
