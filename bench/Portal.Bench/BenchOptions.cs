@@ -1,3 +1,4 @@
+using Portal.Simulator;
 using System.Globalization;
 
 namespace Portal.Bench;
@@ -73,59 +74,31 @@ internal sealed record BenchOptions
 
     public double MeasuredSeconds => Duration ?? (IsPaced ? 60 : 15);
 
-    public static BenchOptions? Parse(IReadOnlyList<string> args, out string? error)
-    {
-        var options = new BenchOptions();
-        error = null;
-        for (var i = 0; i < args.Count; i++)
-        {
-            var name = args[i];
-            string Value()
+    public static BenchOptions? Parse(IReadOnlyList<string> args, out string? error) =>
+        CommandLine.Parse(args, new BenchOptions(), static (options, name, Value) => name switch
             {
-                if (i + 1 >= args.Count)
+                "-h" or "--help" or "-?" => options with { Help = true },
+                "--mode" => options with { Mode = Value() is var mode && mode is "flat" or "paced" ? mode : throw new FormatException("--mode is flat or paced.") },
+                "--connections" => options with { Connections = (int)Number(name, Value(), 1, 4096) },
+                "--duration" => options with { Duration = Number(name, Value(), 1, 3600) },
+                "--warmup" => options with { Warmup = Number(name, Value(), 0, 600) },
+                "--rate" => options with { Rate = Number(name, Value(), 1, 100_000) },
+                "--burst" => options with { Burst = (int)Number(name, Value(), 0, 100_000) },
+                "--pool" => options with { Pool = (int)Number(name, Value(), 1_000, 5_000_000) },
+                "--target" => Value() switch
                 {
-                    throw new FormatException($"{name} needs a value.");
-                }
-
-                return args[++i];
-            }
-
-            try
-            {
-                options = name switch
-                {
-                    "-h" or "--help" or "-?" => options with { Help = true },
-                    "--mode" => options with { Mode = Value() is var mode && mode is "flat" or "paced" ? mode : throw new FormatException("--mode is flat or paced.") },
-                    "--connections" => options with { Connections = (int)Number(name, Value(), 1, 4096) },
-                    "--duration" => options with { Duration = Number(name, Value(), 1, 3600) },
-                    "--warmup" => options with { Warmup = Number(name, Value(), 0, 600) },
-                    "--rate" => options with { Rate = Number(name, Value(), 1, 100_000) },
-                    "--burst" => options with { Burst = (int)Number(name, Value(), 0, 100_000) },
-                    "--pool" => options with { Pool = (int)Number(name, Value(), 1_000, 5_000_000) },
-                    "--target" => Value() switch
-                    {
-                        "portal" => options with { RunPortal = true, RunBaseline = false },
-                        "baseline" => options with { RunPortal = false, RunBaseline = true },
-                        "both" => options with { RunPortal = true, RunBaseline = true },
-                        _ => throw new FormatException("--target is portal, baseline or both."),
-                    },
-                    "--build" => options with { Build = true },
-                    "--portal-dll" => options with { PortalDll = Value() },
-                    "--drain" => options with { Drain = Number(name, Value(), 0, 600) },
-                    "--wait-idle" => options with { WaitIdle = Number(name, Value(), 0, 3600) },
-                    "--secret" => options with { Secret = Value() is { Length: > 0 } secret ? secret : throw new FormatException("--secret must not be empty.") },
-                    _ => throw new FormatException($"Unknown option '{name}'."),
-                };
-            }
-            catch (FormatException exception)
-            {
-                error = exception.Message;
-                return null;
-            }
-        }
-
-        return options;
-    }
+                    "portal" => options with { RunPortal = true, RunBaseline = false },
+                    "baseline" => options with { RunPortal = false, RunBaseline = true },
+                    "both" => options with { RunPortal = true, RunBaseline = true },
+                    _ => throw new FormatException("--target is portal, baseline or both."),
+                },
+                "--build" => options with { Build = true },
+                "--portal-dll" => options with { PortalDll = Value() },
+                "--drain" => options with { Drain = Number(name, Value(), 0, 600) },
+                "--wait-idle" => options with { WaitIdle = Number(name, Value(), 0, 3600) },
+                "--secret" => options with { Secret = Value() is { Length: > 0 } secret ? secret : throw new FormatException("--secret must not be empty.") },
+                _ => throw new FormatException($"Unknown option '{name}'."),
+            }, out error);
 
     private static double Number(string name, string value, double min, double max) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max

@@ -57,50 +57,22 @@ internal sealed record SimulatorOptions
     public bool Help { get; init; }
 
     /// <summary>Parses <paramref name="args"/>; on a mistake returns null and a message for the user.</summary>
-    public static SimulatorOptions? Parse(IReadOnlyList<string> args, out string? error)
-    {
-        var options = new SimulatorOptions();
-        error = null;
-        for (var i = 0; i < args.Count; i++)
-        {
-            var name = args[i];
-            string Value()
+    public static SimulatorOptions? Parse(IReadOnlyList<string> args, out string? error) =>
+        CommandLine.Parse(args, new SimulatorOptions(), static (options, name, Value) => name switch
             {
-                if (i + 1 >= args.Count)
-                {
-                    throw new FormatException($"{name} needs a value.");
-                }
-
-                return args[++i];
-            }
-
-            try
-            {
-                options = name switch
-                {
-                    "-h" or "--help" or "-?" => options with { Help = true },
-                    "--self-test" => options with { SelfTest = true },
-                    "--no-install" => options with { SendInstallation = false },
-                    "--dry-run" => options with { DryRun = true },
-                    "--url" => options with { BaseUrl = ParseUrl(Value()) },
-                    "--secret" => options with { Secret = NonEmpty(name, Value()) },
-                    "--count" => options with { Count = ParsePositive(name, Value()) },
-                    "--resource" => options with { Resources = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
-                    "--installation" => options with { InstallationUuid = ParseInstallation(Value()) },
-                    "--org" => options with { OrganizationSlug = NonEmpty(name, Value()) },
-                    "--rate" => options with { RatePerSecond = ParseRate(Value()) },
-                    _ => throw new FormatException($"Unknown option '{name}'."),
-                };
-            }
-            catch (FormatException exception)
-            {
-                error = exception.Message;
-                return null;
-            }
-        }
-
-        return options;
-    }
+                "-h" or "--help" or "-?" => options with { Help = true },
+                "--self-test" => options with { SelfTest = true },
+                "--no-install" => options with { SendInstallation = false },
+                "--dry-run" => options with { DryRun = true },
+                "--url" => options with { BaseUrl = ParseUrl(Value()) },
+                "--secret" => options with { Secret = NonEmpty(name, Value()) },
+                "--count" => options with { Count = ParsePositive(name, Value()) },
+                "--resource" => options with { Resources = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
+                "--installation" => options with { InstallationUuid = ParseInstallation(Value()) },
+                "--org" => options with { OrganizationSlug = NonEmpty(name, Value()) },
+                "--rate" => options with { RatePerSecond = ParseRate(Value()) },
+                _ => throw new FormatException($"Unknown option '{name}'."),
+            }, out error);
 
     private static Uri ParseUrl(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
