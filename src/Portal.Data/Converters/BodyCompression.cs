@@ -15,6 +15,9 @@ public static class BodyCompression
     private const byte Brotli = 1;
     private const int HeaderLength = 1 + sizeof(int);
 
+    /// <summary>Far above any body the portal accepts; a larger length can only be corruption.</summary>
+    private const int MaxBodyLength = 64 * 1024 * 1024;
+
     public static byte[] Compress(byte[] body)
     {
         ArgumentNullException.ThrowIfNull(body);
@@ -34,25 +37,31 @@ public static class BodyCompression
         return stored;
     }
 
-    public static byte[] Decompress(byte[] stored)
+    public static byte[] Decompress(byte[] stored) =>
+        TryDecompress(stored, out var body) ? body : throw new InvalidDataException("A stored delivery body is corrupt.");
+
+    /// <summary>False when the stored bytes are not a body this class wrote (corruption on disk).</summary>
+    public static bool TryDecompress(byte[] stored, out byte[] body)
     {
         ArgumentNullException.ThrowIfNull(stored);
+        body = [];
         if (stored.Length == 0)
         {
-            return [];
+            return true;
         }
 
         if (stored[0] == Stored)
         {
-            return stored[1..];
+            body = stored[1..];
+            return true;
         }
 
-        var body = new byte[BinaryPrimitives.ReadInt32LittleEndian(stored.AsSpan(1))];
-        if (stored[0] != Brotli || !BrotliDecoder.TryDecompress(stored.AsSpan(HeaderLength), body, out var written) || written != body.Length)
+        if (stored[0] != Brotli || stored.Length < HeaderLength || BinaryPrimitives.ReadInt32LittleEndian(stored.AsSpan(1)) is not (>= 0 and <= MaxBodyLength))
         {
-            throw new InvalidDataException("A stored delivery body is corrupt.");
+            return false;
         }
 
-        return body;
+        body = new byte[BinaryPrimitives.ReadInt32LittleEndian(stored.AsSpan(1))];
+        return BrotliDecoder.TryDecompress(stored.AsSpan(HeaderLength), body, out var written) && written == body.Length;
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
@@ -55,8 +56,10 @@ internal sealed partial class DeliveryProcessor(
             {
                 break;
             }
-            catch (Exception exception) when (exception is DbUpdateException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
+                // Whatever went wrong, the intake keeps acknowledging and the next pass tries again: a crashed
+                // background service would stop the whole host.
                 LogLoopFailed(exception);
                 await signal.WaitAsync(IdleWait, time, stoppingToken);
             }
@@ -128,6 +131,17 @@ internal sealed partial class DeliveryProcessor(
     private async Task ProcessAsync(PortalDbContext db, WebhookDelivery delivery, Dictionary<Guid, string> organizations)
     {
         delivery.Attempts++;
+
+        // The stored bytes must still be what Sentry signed; if the disk corrupted them, no retry can help.
+        if (!SHA256.HashData(delivery.Body).AsSpan().SequenceEqual(delivery.BodySha256))
+        {
+            delivery.State = DeliveryState.Dead;
+            delivery.LastError = "The stored body no longer matches its SHA-256 (storage corruption); it cannot be processed.";
+            metrics.Processed("dead");
+            LogCorrupt(delivery.Id);
+            return;
+        }
+
         try
         {
             if (!delivery.Flags.HasFlag(DeliveryFlags.Unparsed) && TryParse(delivery) is { } document)
@@ -271,6 +285,9 @@ internal sealed partial class DeliveryProcessor(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} reuses Request-ID {RequestId} of delivery {FirstDeliveryId} with a different body; both are kept")]
     private partial void LogRequestIdReused(long deliveryId, string requestId, long firstDeliveryId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The delivery processor hit a storage error; retrying shortly")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId}'s stored body no longer matches its SHA-256; marked dead")]
+    private partial void LogCorrupt(long deliveryId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A delivery processor pass failed; the next pass retries shortly")]
     private partial void LogLoopFailed(Exception exception);
 }

@@ -41,4 +41,13 @@ public sealed class BodyCompressionTests
 
         Assert.Throws<InvalidDataException>(() => BodyCompression.Decompress(stored));
     }
+
+    [Theory]
+    [InlineData(new byte[] { 1 })]
+    [InlineData(new byte[] { 1, 255, 255, 255, 127, 0 })]
+    [InlineData(new byte[] { 7, 1, 2, 3 })]
+    public void Bytes_this_class_did_not_write_are_not_a_body(byte[] stored)
+    {
+        Assert.False(BodyCompression.TryDecompress(stored, out _));
+    }
 }
