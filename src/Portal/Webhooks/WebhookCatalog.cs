@@ -39,8 +39,5 @@ internal static class WebhookCatalog
     public static bool IsKnown(string resource, string? action) =>
         action is not null && Actions.TryGetValue(resource, out var actions) && actions.Contains(action);
 
-    public static IReadOnlyCollection<string> ActionsOf(string resource) =>
-        Actions.TryGetValue(resource, out var actions) ? actions : [];
-
     private static FrozenSet<string> Set(params string[] actions) => actions.ToFrozenSet(StringComparer.Ordinal);
 }
