@@ -1,4 +1,5 @@
 using Portal.Data;
+using Portal.Installations;
 using Portal.Realtime;
 using Portal.SentryPlatform;
 using Portal.Shell;
@@ -7,9 +8,11 @@ using Portal.Webhooks;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPortalData();                 // SQLite (WAL), IDbContextFactory, migrations
-builder.AddSentryPlatform();             // validated Sentry options, signing keys
+builder.AddPortalDataProtection();       // the key ring that protects tokens at rest
+builder.AddSentryPlatform();             // validated Sentry options, signing keys, the Sentry API client
 builder.AddPortalUi();                   // Razor components, MudBlazor, health checks
 builder.AddRealtime();                   // the live stream and its SignalR hub
+builder.AddInstallations();              // install redirect, token exchange/refresh, verification
 builder.AddWebhooks();                   // intake → single writer → processor
 
 var app = builder.Build();
@@ -18,6 +21,8 @@ app.UsePortalPipeline();
 
 var fromSentry = app.MapGroup("/sentry").RequireSentrySignature();  // server-to-server: HMAC-checked, anonymous
 fromSentry.MapWebhookEndpoints();
+
+app.MapInstallationEndpoints();          // GET /sentry/setup: the installer's browser, after "Install" in Sentry
 
 app.MapRealtimeEndpoints();              // /hubs/deliveries (Development only until sign-in exists)
 app.MapPortalUi();                       // /healthz, static assets, admin pages (Development only until sign-in exists)

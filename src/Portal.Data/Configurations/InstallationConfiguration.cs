@@ -14,6 +14,8 @@ internal sealed class InstallationConfiguration : IEntityTypeConfiguration<Insta
         builder.HasIndex(i => i.OrganizationSlug);
         builder.Property(i => i.AppSlug).HasMaxLength(100);
         builder.Property(i => i.OrganizationSlug).HasMaxLength(100);
+        builder.Property(i => i.LastRefreshError).HasMaxLength(1000);
+        builder.Property(i => i.VerificationError).HasMaxLength(1000);
         builder.Property(i => i.ConcurrencyToken).IsConcurrencyToken();
     }
 }

@@ -24,11 +24,28 @@ public sealed class Installation
     /// <summary>Refresh token, protected like the access token.</summary>
     public string? ProtectedRefreshToken { get; set; }
 
+    /// <summary>When the access token stops working; null for an internal integration's static token.</summary>
     public DateTimeOffset? TokenExpiresAt { get; set; }
+
+    public DateTimeOffset? LastRefreshedAt { get; set; }
+
+    /// <summary>Why the last refresh failed (Sentry's words, never a token); null after a success.</summary>
+    public string? LastRefreshError { get; set; }
+
+    /// <summary>Set while one process refreshes the pair, so another waits instead of spending the refresh token too.</summary>
+    public DateTimeOffset? RefreshLeaseUntil { get; set; }
 
     public required DateTimeOffset InstalledAt { get; init; }
 
     public DateTimeOffset? VerifiedAt { get; set; }
+
+    /// <summary>Why Sentry did not accept the last verification; null once verified.</summary>
+    public string? VerificationError { get; set; }
+
+    public int VerificationAttempts { get; set; }
+
+    /// <summary>When the verifier tries again; null when nothing is left to verify.</summary>
+    public DateTimeOffset? NextVerificationAt { get; set; }
 
     public DateTimeOffset? UninstalledAt { get; set; }
 

@@ -39,6 +39,16 @@ namespace Portal.Data.Migrations
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("LastRefreshError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastRefreshedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("NextVerificationAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("OrganizationId")
                         .HasColumnType("INTEGER");
 
@@ -53,6 +63,9 @@ namespace Portal.Data.Migrations
                     b.Property<string>("ProtectedRefreshToken")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("RefreshLeaseUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
 
@@ -65,6 +78,13 @@ namespace Portal.Data.Migrations
                     b.Property<string>("Uuid")
                         .IsRequired()
                         .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("VerificationAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("VerificationError")
+                        .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("VerifiedAt")

@@ -22,4 +22,9 @@ public sealed class SentryOptions
 
     /// <summary>Send <c>PUT …/sentry-app-installations/{id}/ {"status":"installed"}</c> after the code exchange.</summary>
     public bool VerifyInstallation { get; set; } = true;
+
+    /// <summary>Set to run for one organization as an internal integration: a static token and no install flow.</summary>
+    public InternalIntegrationOptions InternalIntegration { get; set; } = new();
+
+    public bool IsInternalIntegration => InternalIntegration.IsConfigured;
 }

@@ -13,9 +13,29 @@ internal sealed class SentryOptionsValidator(IHostEnvironment environment) : IVa
             failures.Add("Sentry:ClientSecret is required: it is the key of every signature Sentry sends.");
         }
 
+        if (options.IsInternalIntegration)
+        {
+            var integration = options.InternalIntegration;
+            if (string.IsNullOrWhiteSpace(integration.Token))
+            {
+                failures.Add("Sentry:InternalIntegration:Token is required for an internal integration.");
+            }
+
+            if (string.IsNullOrWhiteSpace(integration.OrganizationSlug))
+            {
+                failures.Add("Sentry:InternalIntegration:OrganizationSlug is required for an internal integration.");
+            }
+
+            if (integration.InstallationId is null || integration.InstallationId == Guid.Empty)
+            {
+                failures.Add("Sentry:InternalIntegration:InstallationId (the installation's uuid) is required for an internal integration.");
+            }
+        }
+
         if (!environment.IsDevelopment())
         {
-            if (string.IsNullOrWhiteSpace(options.ClientId))
+            // An internal integration never exchanges a grant code, so it needs no client id.
+            if (string.IsNullOrWhiteSpace(options.ClientId) && !options.IsInternalIntegration)
             {
                 failures.Add("Sentry:ClientId is required outside Development.");
             }

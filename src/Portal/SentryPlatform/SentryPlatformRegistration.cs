@@ -5,6 +5,12 @@ namespace Portal.SentryPlatform;
 
 internal static class SentryPlatformRegistration
 {
+    /// <summary>Sentry answers in well under a second; a slow call should fail while the user still waits for it.</summary>
+    public static readonly TimeSpan ApiTimeout = TimeSpan.FromSeconds(10);
+
+    private static readonly string UserAgent =
+        $"SentryAppPortal/{typeof(SentryPlatformRegistration).Assembly.GetName().Version?.ToString(3) ?? "1.0.0"}";
+
     /// <summary>Validated <see cref="SentryOptions"/>, the clock, and the signing keys the signature filter uses.</summary>
     public static IHostApplicationBuilder AddSentryPlatform(this IHostApplicationBuilder builder)
     {
@@ -12,6 +18,22 @@ internal static class SentryPlatformRegistration
         builder.Services.AddSingleton<IValidateOptions<SentryOptions>, SentryOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SentrySigningKeys>();
+        builder.Services.AddHttpClient<SentryApiClient>(ConfigureApiClient)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                // Sentry's API never redirects a correct call; following one would send a token elsewhere.
+                AllowAutoRedirect = false,
+                ConnectTimeout = TimeSpan.FromSeconds(5),
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            });
         return builder;
+    }
+
+    private static void ConfigureApiClient(IServiceProvider services, HttpClient http)
+    {
+        var baseUrl = services.GetRequiredService<IOptions<SentryOptions>>().Value.BaseUrl.ToString();
+        http.BaseAddress = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/");
+        http.Timeout = ApiTimeout;
+        http.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
     }
 }

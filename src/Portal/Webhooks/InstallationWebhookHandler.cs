@@ -1,17 +1,18 @@
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Portal.Data;
-using Portal.Data.Entities;
+using Portal.Installations;
 
 namespace Portal.Webhooks;
 
 /// <summary>
-/// Keeps the installation record in step with <c>installation.created</c> / <c>installation.deleted</c>
-/// (sentry-contract.md §2.9.1). The grant code in the payload is never copied anywhere.
+/// <c>installation.created</c> / <c>installation.deleted</c> (sentry-contract.md §2.9.1). A created delivery that
+/// still carries the grant code completes the installation through the same path as the install redirect, so
+/// whichever arrives first exchanges the code and the other finds it done. The code is never copied anywhere.
 /// </summary>
-internal sealed partial class InstallationWebhookHandler(
-    IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time, ILogger<InstallationWebhookHandler> logger) : IWebhookHandler
+internal sealed partial class InstallationWebhookHandler(InstallationService installations, TimeProvider time, ILogger<InstallationWebhookHandler> logger) : IWebhookHandler
 {
+    /// <summary>How long Sentry keeps a grant code (sentry-contract.md §1.1).</summary>
+    public static readonly TimeSpan GrantLifetime = TimeSpan.FromMinutes(10);
+
     public string Resource => WebhookCatalog.Installation;
 
     public async Task HandleAsync(WebhookEvent webhook, CancellationToken cancellationToken)
@@ -26,74 +27,50 @@ internal sealed partial class InstallationWebhookHandler(
         switch (webhook.Action)
         {
             case "created":
-                await RecordInstalledAsync(uuid, payload, cancellationToken);
+                await CompleteAsync(webhook, uuid, payload, cancellationToken);
                 break;
             case "deleted":
-                await RecordUninstalledAsync(uuid, cancellationToken);
+                await installations.UninstallAsync(uuid, cancellationToken);
                 break;
         }
     }
 
-    private async Task RecordInstalledAsync(Guid uuid, JsonElement payload, CancellationToken cancellationToken)
+    private async Task CompleteAsync(WebhookEvent webhook, Guid uuid, JsonElement payload, CancellationToken cancellationToken)
     {
-        var organization = payload.TryGetProperty("organization", out var org) ? org : default;
-        var organizationSlug = StringOf(organization, "slug") ?? "";
-        var appSlug = payload.TryGetProperty("app", out var app) ? StringOf(app, "slug") ?? "" : "";
-        var installed = StringOf(payload, "status") == "installed";
+        var organization = payload.TryGetProperty("organization", out var org) && org.ValueKind == JsonValueKind.Object ? org : default;
+        var facts = new InstallationFacts(
+            StringOf(organization, "slug"),
+            organization.ValueKind == JsonValueKind.Object && organization.TryGetProperty("id", out var id) && id.TryGetInt64(out var orgId) ? orgId : null,
+            payload.TryGetProperty("app", out var app) ? StringOf(app, "slug") : null);
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var installation = await db.Installations.SingleOrDefaultAsync(i => i.Uuid == uuid, cancellationToken);
-        if (installation is null)
-        {
-            db.Installations.Add(new Installation
-            {
-                Uuid = uuid,
-                AppSlug = appSlug,
-                OrganizationSlug = organizationSlug,
-                OrganizationId = organization.ValueKind == JsonValueKind.Object && organization.TryGetProperty("id", out var id) && id.TryGetInt64(out var orgId) ? orgId : null,
-                Status = installed ? InstallationStatus.Installed : InstallationStatus.Pending,
-                InstalledAt = time.GetUtcNow(),
-            });
-            LogInstalled(uuid, organizationSlug);
-        }
-        else if (installation.Status == InstallationStatus.Pending && installed)
-        {
-            // A retried or late delivery never moves an installation backwards (reliability.md W8).
-            installation.Status = InstallationStatus.Installed;
-        }
-
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // Another path (the install redirect) may have recorded it first: that is the same outcome.
-            if (!await db.Installations.AsNoTracking().AnyAsync(i => i.Uuid == uuid, cancellationToken))
-            {
-                throw;
-            }
-        }
-    }
-
-    private async Task RecordUninstalledAsync(Guid uuid, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var installation = await db.Installations.SingleOrDefaultAsync(i => i.Uuid == uuid, cancellationToken);
-        if (installation is null || installation.Status == InstallationStatus.Uninstalled)
+        // Recorded first, so the organization's deliveries are not orphans while the exchange waits for Sentry. A
+        // retried delivery after the exchange has no code any more (the grant is gone).
+        await installations.RecordAsync(uuid, facts, cancellationToken);
+        if (StringOf(payload, "code") is not { Length: > 0 } code)
         {
             return;
         }
 
-        // Tokens go at once (reliability.md O7); the row stays for history.
-        installation.Status = InstallationStatus.Uninstalled;
-        installation.UninstalledAt = time.GetUtcNow();
-        installation.ProtectedAccessToken = null;
-        installation.ProtectedRefreshToken = null;
-        installation.TokenExpiresAt = null;
-        installation.ConcurrencyToken = Guid.NewGuid();
-        await db.SaveChangesAsync(cancellationToken);
-        LogUninstalled(uuid, installation.OrganizationSlug);
+        var outcome = await installations.CompleteAsync(uuid, code, facts, cancellationToken);
+        switch (outcome.Result)
+        {
+            case SetupResult.SentryUnavailable:
+            case SetupResult.CredentialsRejected:
+                if (time.GetUtcNow() - webhook.Delivery.ReceivedAt < GrantLifetime)
+                {
+                    // Worth retrying: the processor's first retries fall well inside the code's 10 minutes.
+                    throw new InvalidOperationException($"Could not complete installation {uuid}: {outcome.Detail}");
+                }
+
+                await installations.RecordUnusableCodeAsync(uuid, facts, $"the grant code could not be exchanged within its 10 minutes ({outcome.Detail})", cancellationToken);
+                break;
+            case SetupResult.CodeRejected:
+                await installations.RecordUnusableCodeAsync(uuid, facts, outcome.Detail ?? "the grant code was refused", cancellationToken);
+                break;
+            case SetupResult.VerificationFailed:
+                LogVerificationPending(uuid, outcome.Detail ?? "");
+                break;
+        }
     }
 
     private static string? StringOf(JsonElement element, string property) =>
@@ -101,9 +78,6 @@ internal sealed partial class InstallationWebhookHandler(
             ? value.GetString()
             : null;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Installation {InstallationUuid} recorded for organization {OrganizationSlug}")]
-    private partial void LogInstalled(Guid installationUuid, string organizationSlug);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Installation {InstallationUuid} of organization {OrganizationSlug} uninstalled; its tokens were removed")]
-    private partial void LogUninstalled(Guid installationUuid, string organizationSlug);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Installation {InstallationUuid} holds its tokens but Sentry has not confirmed it yet ({Reason}); the verifier retries")]
+    private partial void LogVerificationPending(Guid installationUuid, string reason);
 }

@@ -13,7 +13,7 @@ public sealed class BrowserSession : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
-    public PortalFactory Factory { get; } = new();
+    public PortalWithSentryFactory Factory { get; } = new();
 
     public IBrowser Browser { get; private set; } = null!;
 
@@ -30,6 +30,7 @@ public sealed class BrowserSession : IAsyncLifetime
             return;
         }
 
+        await Factory.InitializeAsync();
         Factory.UseKestrel(0);
         Factory.StartServer();
         BaseAddress = new Uri(Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());

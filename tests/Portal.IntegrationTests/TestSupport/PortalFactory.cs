@@ -19,6 +19,8 @@ public class PortalFactory : WebApplicationFactory<Program>
     internal LogCapture Logs { get; } = new();
 
     /// <summary>Configuration on top of appsettings*.json; set before the first request.</summary>
+    public string KeysPath => DatabasePath + "-keys";
+
     public Dictionary<string, string?> Settings { get; } = new()
     {
         ["Sentry:ClientSecret"] = SampleDeliveries.Secret,
@@ -36,6 +38,7 @@ public class PortalFactory : WebApplicationFactory<Program>
         builder.UseEnvironment(EnvironmentName);
         builder.UseSolutionRelativeContentRoot("", solutionName: RepoPaths.SolutionName);
         builder.UseSetting("ConnectionStrings:Portal", ConnectionString);
+        builder.UseSetting("Portal:DataProtectionKeysPath", KeysPath);
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
@@ -73,6 +76,11 @@ public class PortalFactory : WebApplicationFactory<Program>
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
             File.Delete(DatabasePath + suffix);
+        }
+
+        if (Directory.Exists(KeysPath))
+        {
+            Directory.Delete(KeysPath, recursive: true);
         }
     }
 }

@@ -1,0 +1,20 @@
+namespace Portal.Installations;
+
+internal static class InstallationsRegistration
+{
+    /// <summary>Completing installations, their tokens (protected, refreshed), verification, internal-integration mode.</summary>
+    public static IHostApplicationBuilder AddInstallations(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<InstallationLocks>();
+        builder.Services.AddSingleton<InstallationTokenProtector>();
+        builder.Services.AddSingleton<InstallationTokens>();
+        builder.Services.AddSingleton<InstallationApi>();
+        builder.Services.AddSingleton<InstallationService>();
+        builder.Services.AddSingleton<InstallationVerifier>();
+
+        // Started before the webhook services: the internal installation exists before any delivery is processed.
+        builder.Services.AddHostedService<InternalIntegrationInstaller>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<InstallationVerifier>());
+        return builder;
+    }
+}

@@ -1,0 +1,18 @@
+namespace Portal.Shell;
+
+/// <summary>The portal's own settings (configuration section <c>Portal</c>).</summary>
+public sealed class PortalOptions
+{
+    public const string SectionName = "Portal";
+
+    /// <summary>
+    /// Where the Data Protection key ring lives (it decrypts the stored tokens). Default: <c>keys/</c> beside the
+    /// database. Keep it out of backups that travel with the database, and never delete keys.
+    /// </summary>
+    public string? DataProtectionKeysPath { get; set; }
+
+    /// <summary>A PFX certificate that encrypts the key ring at rest; without one, the keys are plain XML files.</summary>
+    public string? DataProtectionCertificatePath { get; set; }
+
+    public string? DataProtectionCertificatePassword { get; set; }
+}

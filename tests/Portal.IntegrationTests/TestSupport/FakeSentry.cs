@@ -1,0 +1,426 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+
+namespace Portal.IntegrationTests.TestSupport;
+
+/// <summary>
+/// Sentry's side of the installation API on a loopback port, with its real semantics (sentry-contract.md §1):
+/// single-use grant codes that expire after 10 minutes, refresh that deletes the old pair, the manual JWT refresh,
+/// the verify call, and the 401/403/404 answers with Sentry's texts. Every request is recorded with its exact
+/// path, headers and body. Knobs let a test take Sentry down, refuse verification or lose a refresh answer.
+/// </summary>
+public sealed class FakeSentry : IAsyncDisposable
+{
+    public const string ClientId = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    public const string ClientSecret = SampleDeliveries.Secret;
+    public const string AppSlug = "acme-portal";
+    public static readonly TimeSpan GrantLifetime = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(8);
+
+    private readonly WebApplication app;
+    private readonly object gate = new();
+    private readonly Dictionary<Guid, FakeInstallation> installations = [];
+    private readonly Dictionary<string, Grant> grants = [];
+    private readonly Dictionary<string, TokenPair> tokens = [];
+    private readonly ConcurrentBag<string> secrets = [ClientSecret];
+
+    private FakeSentry(WebApplication app) => this.app = app;
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
+    public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+
+    /// <summary>Every credential this fake issued or checked: none may ever appear in the portal's logs.</summary>
+    public IReadOnlyCollection<string> Secrets => secrets;
+
+    /// <summary>While true, every connection is cut before an answer: Sentry unreachable.</summary>
+    public bool Down { get; set; }
+
+    /// <summary>How many verify calls to refuse with 403 before accepting them.</summary>
+    public int VerificationsToRefuse { get; set; }
+
+    /// <summary>The next refresh rotates the pair, then the connection is cut: the answer is lost.</summary>
+    public bool LoseNextRefreshAnswer { get; set; }
+
+    /// <summary>The <c>organizations:sentry-app-manual-token-refresh</c> feature flag.</summary>
+    public bool ManualRefreshEnabled { get; set; } = true;
+
+    /// <summary>Held inside the exchange, so concurrent callers really overlap.</summary>
+    public TimeSpan ExchangeDelay { get; set; }
+
+    public static async Task<FakeSentry> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var fake = new FakeSentry(builder.Build());
+        fake.app.Use(fake.RecordAsync);
+        fake.app.MapPost("/api/0/sentry-app-installations/{uuid}/authorizations/", fake.AuthorizeAsync);
+        fake.app.MapPut("/api/0/sentry-app-installations/{uuid}/", fake.VerifyAsync);
+        fake.app.MapGet("/api/0/sentry-app-installations/{uuid}/", fake.GetInstallation);
+        await fake.app.StartAsync();
+        var address = fake.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.BaseUrl = new Uri(address.TrimEnd('/') + "/");
+        return fake;
+    }
+
+    public FakeInstallation AddInstallation(string organizationSlug = "acme", long organizationId = 5) =>
+        AddInstallation(Guid.NewGuid(), organizationSlug, organizationId);
+
+    public FakeInstallation AddInstallation(Guid uuid, string organizationSlug, long organizationId)
+    {
+        var installation = new FakeInstallation(uuid, organizationSlug, organizationId);
+        lock (gate)
+        {
+            installations[installation.Uuid] = installation;
+        }
+
+        return installation;
+    }
+
+    /// <summary>What Sentry creates when someone clicks Install: a grant code bound to the installation.</summary>
+    public string IssueGrant(FakeInstallation installation, string? code = null)
+    {
+        ArgumentNullException.ThrowIfNull(installation);
+        code ??= Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        lock (gate)
+        {
+            grants[code] = new Grant(installation.Uuid, Time.GetUtcNow());
+        }
+
+        secrets.Add(code);
+        return code;
+    }
+
+    /// <summary>A non-expiring token, as an internal integration has.</summary>
+    public string IssueStaticToken(FakeInstallation installation)
+    {
+        ArgumentNullException.ThrowIfNull(installation);
+        lock (gate)
+        {
+            return IssuePair(installation.Uuid, expires: false).Token;
+        }
+    }
+
+    public int CountRequests(string method, string pathEnd, string? grantType = null) =>
+        Requests.Count(r => r.Method == method && r.Path.EndsWith(pathEnd, StringComparison.Ordinal)
+            && (grantType is null || r.Body.Contains($"\"grant_type\":\"{grantType}\"", StringComparison.Ordinal)));
+
+    public string? CurrentToken(FakeInstallation installation)
+    {
+        ArgumentNullException.ThrowIfNull(installation);
+        lock (gate)
+        {
+            return tokens.Values.FirstOrDefault(t => t.Installation == installation.Uuid)?.Token;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    private async Task RecordAsync(HttpContext context, RequestDelegate next)
+    {
+        context.Request.EnableBuffering();
+        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8, leaveOpen: true);
+        var body = await reader.ReadToEndAsync();
+        context.Request.Body.Position = 0;
+        Requests.Enqueue(new RecordedRequest(
+            context.Request.Method,
+            context.Request.Path.Value ?? "",
+            context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            body));
+        if (Down)
+        {
+            context.Abort();
+            return;
+        }
+
+        await next(context);
+    }
+
+    private async Task<IResult> AuthorizeAsync(HttpContext context, string uuid)
+    {
+        if (context.Request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) != true)
+        {
+            return Detail(401, "Invalid request");
+        }
+
+        JsonElement body;
+        try
+        {
+            body = (await JsonDocument.ParseAsync(context.Request.Body)).RootElement;
+        }
+        catch (JsonException)
+        {
+            return Detail(401, "Invalid request");
+        }
+
+        var grantType = StringOf(body, "grant_type");
+        if (grantType == "urn:sentry:params:oauth:grant-type:jwt-bearer")
+        {
+            return ManualRefresh(context, uuid);
+        }
+
+        if (StringOf(body, "client_id") != ClientId || StringOf(body, "client_secret") != ClientSecret)
+        {
+            return Detail(401, "Invalid Client ID / Secret pair");
+        }
+
+        if (!Guid.TryParse(uuid, out var installationUuid) || !Knows(installationUuid))
+        {
+            return Detail(404, "Could not find given sentry app installation");
+        }
+
+        if (ExchangeDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(ExchangeDelay);
+        }
+
+        switch (grantType)
+        {
+            case "authorization_code":
+                return ExchangeCode(installationUuid, StringOf(body, "code"));
+            case "refresh_token":
+                var answer = Refresh(installationUuid, StringOf(body, "refresh_token"));
+                if (LoseNextRefreshAnswer && answer is TokenAnswer)
+                {
+                    LoseNextRefreshAnswer = false;
+                    context.Abort();
+                }
+
+                return answer;
+            default:
+                return Detail(403, "Invalid grant_type");
+        }
+    }
+
+    private IResult ExchangeCode(Guid installationUuid, string? code)
+    {
+        lock (gate)
+        {
+            if (code is null || !grants.TryGetValue(code, out var grant))
+            {
+                return Detail(401, "Could not find grant for given code");
+            }
+
+            if (grant.Installation != installationUuid)
+            {
+                return Detail(401, "Forbidden grant");
+            }
+
+            if (Time.GetUtcNow() - grant.CreatedAt > GrantLifetime)
+            {
+                return Detail(401, "Grant has already expired");
+            }
+
+            grants.Remove(code);
+            return new TokenAnswer(IssuePair(installationUuid, expires: true), Time.GetUtcNow());
+        }
+    }
+
+    private IResult Refresh(Guid installationUuid, string? refreshToken)
+    {
+        lock (gate)
+        {
+            var pair = tokens.Values.FirstOrDefault(t => t.RefreshToken == refreshToken && refreshToken is not null);
+            if (pair is null)
+            {
+                return Detail(401, "Given refresh token does not exist");
+            }
+
+            if (pair.Installation != installationUuid)
+            {
+                return Detail(400, "Token does not belong to the application");
+            }
+
+            return new TokenAnswer(IssuePair(installationUuid, expires: true), Time.GetUtcNow());
+        }
+    }
+
+    private IResult ManualRefresh(HttpContext context, string uuid)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal) || !ValidJwt(authorization["Bearer ".Length..]))
+        {
+            return Detail(401, "Invalid Client ID / Secret pair");
+        }
+
+        if (!Guid.TryParse(uuid, out var installationUuid) || !Knows(installationUuid))
+        {
+            return Detail(404, "Could not find given sentry app installation");
+        }
+
+        if (!ManualRefreshEnabled)
+        {
+            return Detail(403, "Manual token refresh is not enabled for this organization");
+        }
+
+        lock (gate)
+        {
+            return new TokenAnswer(IssuePair(installationUuid, expires: true), Time.GetUtcNow());
+        }
+    }
+
+    private IResult VerifyAsync(HttpContext context, string uuid, JsonElement body)
+    {
+        if (Authenticate(context, uuid) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (StringOf(body, "status") is not "installed")
+        {
+            return Detail(400, $"Invalid value '{StringOf(body, "status")}' for status. Valid values: 'installed'");
+        }
+
+        if (VerificationsToRefuse > 0)
+        {
+            VerificationsToRefuse--;
+            return Detail(403, "You do not have permission to perform this action.");
+        }
+
+        var installation = installations[Guid.Parse(uuid)];
+        installation.Status = "installed";
+        return Results.Json(Describe(installation));
+    }
+
+    private IResult GetInstallation(HttpContext context, string uuid) =>
+        Authenticate(context, uuid) ?? Results.Json(Describe(installations[Guid.Parse(uuid)]));
+
+    private IResult? Authenticate(HttpContext context, string uuid)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        var token = authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization["Bearer ".Length..] : "";
+        lock (gate)
+        {
+            if (!tokens.TryGetValue(token, out var pair) || !Guid.TryParse(uuid, out var installationUuid) || pair.Installation != installationUuid)
+            {
+                return Detail(401, "Invalid token");
+            }
+
+            return pair.ExpiresAt is { } expiresAt && expiresAt <= Time.GetUtcNow() ? Detail(401, "Token expired") : null;
+        }
+    }
+
+    private bool Knows(Guid installationUuid)
+    {
+        lock (gate)
+        {
+            return installations.ContainsKey(installationUuid);
+        }
+    }
+
+    // Sentry deletes the installation's previous token whenever it issues one (a public installation has one live pair).
+    private TokenPair IssuePair(Guid installationUuid, bool expires)
+    {
+        foreach (var stale in tokens.Values.Where(t => t.Installation == installationUuid).ToList())
+        {
+            tokens.Remove(stale.Token);
+        }
+
+        var pair = new TokenPair(
+            installationUuid,
+            Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
+            Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
+            expires ? Time.GetUtcNow() + TokenLifetime : null);
+        tokens[pair.Token] = pair;
+        secrets.Add(pair.Token);
+        secrets.Add(pair.RefreshToken);
+        return pair;
+    }
+
+    private bool ValidJwt(string jwt)
+    {
+        var parts = jwt.Split('.');
+        if (parts.Length != 3)
+        {
+            return false;
+        }
+
+        var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(ClientSecret), Encoding.ASCII.GetBytes($"{parts[0]}.{parts[1]}"));
+        if (!CryptographicOperations.FixedTimeEquals(expected, System.Buffers.Text.Base64Url.DecodeFromChars(parts[2])))
+        {
+            return false;
+        }
+
+        using var header = JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(parts[0]));
+        using var payload = JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(parts[1]));
+        var claims = payload.RootElement;
+        var now = Time.GetUtcNow().ToUnixTimeSeconds();
+        return StringOf(header.RootElement, "alg") == "HS256"
+            && StringOf(claims, "iss") == ClientId && StringOf(claims, "sub") == ClientId
+            && claims.TryGetProperty("exp", out var exp) && exp.GetInt64() > now
+            && claims.TryGetProperty("iat", out var iat) && iat.GetInt64() <= now + 5
+            && StringOf(claims, "jti") is { Length: > 0 };
+    }
+
+    private static object Describe(FakeInstallation installation) => new
+    {
+        app = new { uuid = "2ebf071f-28df-4989-aca9-c37c763b278f", slug = AppSlug, sentryAppId = 42 },
+        organization = new { slug = installation.OrganizationSlug, id = installation.OrganizationId },
+        uuid = installation.Uuid.ToString("D"),
+        status = installation.Status,
+    };
+
+    private static IResult Detail(int status, string detail) => Results.Json(new { detail }, statusCode: status);
+
+    private static string? StringOf(JsonElement element, string property) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+
+    public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body);
+
+    private sealed record Grant(Guid Installation, DateTimeOffset CreatedAt);
+
+    private sealed record TokenPair(Guid Installation, string Token, string RefreshToken, DateTimeOffset? ExpiresAt);
+
+    // 201 with the token object exactly as §1.4 shows it, datetimes in DRF's millisecond form.
+    private sealed class TokenAnswer(TokenPair pair, DateTimeOffset now) : IResult
+    {
+        private static readonly string[] Scopes = ["event:read", "event:write", "org:read", "project:read"];
+
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status201Created;
+            return httpContext.Response.WriteAsJsonAsync(new
+            {
+                id = "38",
+                scopes = Scopes,
+                name = (string?)null,
+                application = (string?)null,
+                expiresAt = pair.ExpiresAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+                dateCreated = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+                state = (string?)null,
+                token = pair.Token,
+                refreshToken = pair.RefreshToken,
+                tokenLastCharacters = pair.Token[^4..],
+            });
+        }
+    }
+}
+
+/// <summary>An installation as the fake Sentry knows it.</summary>
+public sealed class FakeInstallation(Guid uuid, string organizationSlug, long organizationId)
+{
+    public Guid Uuid { get; } = uuid;
+
+    public string OrganizationSlug { get; } = organizationSlug;
+
+    public long OrganizationId { get; } = organizationId;
+
+    public string Status { get; set; } = "pending";
+}

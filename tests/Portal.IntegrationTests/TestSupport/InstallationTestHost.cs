@@ -1,0 +1,104 @@
+using System.Text;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using Portal.Data.Entities;
+
+namespace Portal.IntegrationTests.TestSupport;
+
+/// <summary>
+/// The real portal pointed at a <see cref="FakeSentry"/>, sharing one fake clock with it. Every test that uses it
+/// ends with the secret canary: no grant code, token or secret the fake ever saw may appear in a log line.
+/// </summary>
+public abstract class InstallationTestHost : IAsyncLifetime
+{
+    protected FakeSentry Sentry { get; private set; } = null!;
+
+    protected PortalFactory Portal { get; } = new();
+
+    protected FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    public async ValueTask InitializeAsync()
+    {
+        Sentry = await FakeSentry.StartAsync();
+        Sentry.Time = Time;
+        Portal.Settings["Sentry:BaseUrl"] = Sentry.BaseUrl.ToString();
+        Portal.Settings["Sentry:ClientId"] = FakeSentry.ClientId;
+        Portal.Settings["Sentry:ClientSecret"] = FakeSentry.ClientSecret;
+        Portal.Settings["Sentry:AppSlug"] = FakeSentry.AppSlug;
+
+        // Everything the portal itself logs, down to Trace, goes through the canary.
+        Portal.Settings["Logging:LogLevel:Portal"] = "Trace";
+        Portal.Settings["Logging:LogLevel:System.Net.Http"] = "Trace";
+        Portal.TestServices = services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time));
+        Configure(Portal);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            var leaks = Portal.Logs.Lines
+                .SelectMany(line => Sentry.Secrets.Where(secret => line.Contains(secret, StringComparison.Ordinal)).Select(_ => line))
+                .ToList();
+            Assert.True(leaks.Count == 0, $"A credential reached the logs:{Environment.NewLine}{string.Join(Environment.NewLine, leaks)}");
+        }
+        finally
+        {
+            await Portal.DisposeAsync();
+            await Sentry.DisposeAsync();
+            GC.SuppressFinalize(this);
+        }
+    }
+
+    protected virtual void Configure(PortalFactory portal)
+    {
+    }
+
+    protected T Service<T>() where T : notnull => Portal.Services.GetRequiredService<T>();
+
+    /// <summary>The installer's browser: it does not follow the portal's redirect back to Sentry.</summary>
+    protected HttpClient Browser() => Portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    protected Task<HttpResponseMessage> OpenSetupLinkAsync(FakeInstallation installation, string code, string? orgSlug = null) =>
+        Browser().GetAsync(
+            $"/sentry/setup?code={code}&installationId={installation.Uuid}&orgSlug={Uri.EscapeDataString(orgSlug ?? installation.OrganizationSlug)}",
+            TestContext.Current.CancellationToken);
+
+    /// <summary><c>installation.created</c> exactly as Sentry encodes it (sentry-contract.md §2.9.1).</summary>
+    protected static byte[] InstallationWebhook(FakeInstallation installation, string action, string? code)
+    {
+        ArgumentNullException.ThrowIfNull(installation);
+        var codeProperty = code is null ? "" : $",\"code\":\"{code}\"";
+        var status = action == "created" ? "pending" : "installed";
+        return Encoding.ASCII.GetBytes(
+            $"{{\"action\":\"{action}\",\"installation\":{{\"uuid\":\"{installation.Uuid}\"}},\"data\":{{\"installation\":{{" +
+            $"\"app\":{{\"uuid\":\"2ebf071f-28df-4989-aca9-c37c763b278f\",\"slug\":\"{FakeSentry.AppSlug}\",\"sentryAppId\":42}}," +
+            $"\"organization\":{{\"slug\":\"{installation.OrganizationSlug}\",\"id\":{installation.OrganizationId}}}," +
+            $"\"uuid\":\"{installation.Uuid}\",\"status\":\"{status}\"{codeProperty}}}}}," +
+            "\"actor\":{\"type\":\"user\",\"id\":1,\"name\":\"Meredith Heller\"}}");
+    }
+
+    protected async Task<HttpResponseMessage> SendWebhookAsync(byte[] body)
+    {
+        using var request = SignedRequests.Webhook("installation", body, FakeSentry.ClientSecret,
+            timestamp: Time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return await Portal.CreateClient().SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    protected async Task<Installation?> FindInstallationAsync(Guid uuid)
+    {
+        await using var db = Portal.OpenDatabase();
+        return await db.Installations.AsNoTracking().SingleOrDefaultAsync(i => i.Uuid == uuid, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Installs through the redirect, as a user would, and returns the installation.</summary>
+    protected async Task<FakeInstallation> InstallAsync(string organizationSlug = "acme")
+    {
+        var installation = Sentry.AddInstallation(organizationSlug);
+        using var response = await OpenSetupLinkAsync(installation, Sentry.IssueGrant(installation));
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+        return installation;
+    }
+}
