@@ -25,7 +25,10 @@ internal static class SentryPlatformRegistration
                 AllowAutoRedirect = false,
                 ConnectTimeout = TimeSpan.FromSeconds(5),
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            });
+            })
+
+            // Callers log each failed call once, in words; the factory's per-request lines would add only stack traces.
+            .RemoveAllLoggers();
         return builder;
     }
 
