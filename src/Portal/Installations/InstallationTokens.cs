@@ -36,6 +36,26 @@ internal sealed partial class InstallationTokens(
         return NeedsRefresh(installation) ? await RefreshAsync(installationUuid, NeedsRefresh, cancellationToken) : token;
     }
 
+    /// <summary>Refreshes now, whatever the expiry (an admin's "refresh now"); a refresh that lands meanwhile counts.</summary>
+    public async Task RefreshNowAsync(Guid installationUuid, CancellationToken cancellationToken)
+    {
+        var installation = await ReadAsync(installationUuid, cancellationToken);
+        UsableToken(installation);
+        if (installation.Kind == InstallationKind.Public)
+        {
+            // The stored pair changes exactly when a new one is saved.
+            var pair = installation.ProtectedRefreshToken;
+            await RefreshAsync(installationUuid, row => row.ProtectedRefreshToken == pair, cancellationToken);
+
+            // A refresh that could not reach Sentry keeps the still-valid token in use; the admin asked for a new one.
+            var after = await ReadAsync(installationUuid, cancellationToken);
+            if (after.ProtectedRefreshToken == pair)
+            {
+                throw new InstallationUnavailableException(installationUuid, $"kept its current token: {after.LastRefreshError ?? "the refresh did not complete"}");
+            }
+        }
+    }
+
     /// <summary>Sentry answered 401 to <paramref name="rejectedToken"/>: refresh unless someone already replaced it.</summary>
     public async Task<string> ReplaceRejectedTokenAsync(Guid installationUuid, string rejectedToken, CancellationToken cancellationToken)
     {

@@ -11,6 +11,7 @@ internal static class InstallationsRegistration
         builder.Services.AddSingleton<InstallationApi>();
         builder.Services.AddSingleton<InstallationService>();
         builder.Services.AddSingleton<InstallationVerifier>();
+        builder.Services.AddSingleton<InstallationDirectory>();
 
         // Started before the webhook services: the internal installation exists before any delivery is processed.
         builder.Services.AddHostedService<InternalIntegrationInstaller>();

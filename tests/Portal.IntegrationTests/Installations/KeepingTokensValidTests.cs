@@ -110,4 +110,31 @@ public sealed class KeepingTokensValidTests : InstallationTestHost
         Assert.Contains("could not be reached", stored.LastRefreshError, StringComparison.Ordinal);
         Assert.Null(stored.RefreshLeaseUntil);
     }
+
+    [Fact]
+    public async Task Refresh_now_replaces_the_pair_even_far_from_expiry()
+    {
+        var installation = await InstallAsync();
+        var first = Sentry.CurrentToken(installation);
+
+        var problem = await Service<InstallationDirectory>().RefreshTokenAsync(installation.Uuid, TestContext.Current.CancellationToken);
+
+        Assert.Null(problem);
+        Assert.NotEqual(first, Sentry.CurrentToken(installation));
+        Assert.Equal(Sentry.CurrentToken(installation), await Service<InstallationTokens>().GetAccessTokenAsync(installation.Uuid, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Refresh_now_with_Sentry_down_says_why_and_keeps_the_working_token()
+    {
+        var installation = await InstallAsync();
+        var token = Sentry.CurrentToken(installation);
+        Sentry.Down = true;
+
+        var problem = await Service<InstallationDirectory>().RefreshTokenAsync(installation.Uuid, TestContext.Current.CancellationToken);
+
+        Assert.Contains("could not be reached", problem, StringComparison.Ordinal);
+        Sentry.Down = false;
+        Assert.Equal(token, await Service<InstallationTokens>().GetAccessTokenAsync(installation.Uuid, TestContext.Current.CancellationToken));
+    }
 }

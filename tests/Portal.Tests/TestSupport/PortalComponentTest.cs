@@ -17,11 +17,13 @@ public abstract class PortalComponentTest : BunitContext
 {
     private readonly string databasePath = Path.Combine(Path.GetTempPath(), $"portal-bunit-{Guid.NewGuid():N}.db");
 
-    protected PortalComponentTest()
+    /// <param name="configure">Services a test class adds or replaces; bUnit takes none once the first is resolved.</param>
+    protected PortalComponentTest(Action<IServiceCollection>? configure = null)
     {
+        Services.AddSingleton(TimeProvider.System);
+        configure?.Invoke(Services);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
-        Services.AddSingleton(TimeProvider.System);
         Services.AddDbContextFactory<PortalDbContext>(options => options.UseSqlite($"Data Source={databasePath}"));
         Services.AddSingleton<DeliveryPublisher>();
         Services.AddSingleton<DeliveryHistory>();

@@ -1,0 +1,59 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.SentryPlatform;
+
+namespace Portal.Installations;
+
+/// <summary>What the installations page reads and the two things an admin can ask of an installation.</summary>
+internal sealed class InstallationDirectory(
+    IDbContextFactory<PortalDbContext> dbFactory, InstallationVerifier verifier, InstallationTokens tokens)
+{
+    public async Task<IReadOnlyList<InstallationView>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var installations = await db.Installations.AsNoTracking().ToListAsync(cancellationToken);
+
+        // Most urgent first: what needs a person, then what is not confirmed yet, then the rest by organization.
+        return [.. installations
+            .OrderBy(i => i.Status switch
+            {
+                InstallationStatus.NeedsReauthorization => 0,
+                InstallationStatus.Pending => 1,
+                InstallationStatus.Installed => 2,
+                _ => 3,
+            })
+            .ThenBy(i => i.OrganizationSlug, StringComparer.Ordinal)
+            .Select(i => new InstallationView(
+                i.Uuid, i.OrganizationSlug, i.OrganizationId, i.AppSlug, i.Kind, i.Status, i.ProtectedAccessToken is not null,
+                i.TokenExpiresAt, i.LastRefreshedAt, i.LastRefreshError, i.VerifiedAt, i.VerificationError, i.NextVerificationAt,
+                i.InstalledAt, i.UninstalledAt))];
+    }
+
+    /// <summary>Asks Sentry to confirm the installation now; null when it did, else the reason it did not.</summary>
+    public async Task<string?> RetryVerificationAsync(Guid installationUuid, CancellationToken cancellationToken)
+    {
+        if (await verifier.VerifyAsync(installationUuid, cancellationToken))
+        {
+            return null;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Installations.Where(i => i.Uuid == installationUuid).Select(i => i.VerificationError).SingleOrDefaultAsync(cancellationToken)
+            ?? "Sentry did not confirm the installation.";
+    }
+
+    /// <summary>Refreshes the token pair now; null when it worked, else the reason it did not.</summary>
+    public async Task<string?> RefreshTokenAsync(Guid installationUuid, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await tokens.RefreshNowAsync(installationUuid, cancellationToken);
+            return null;
+        }
+        catch (Exception exception) when (exception is SentryApiException or InstallationUnavailableException)
+        {
+            return exception.Message;
+        }
+    }
+}
