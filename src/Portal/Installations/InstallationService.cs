@@ -175,8 +175,9 @@ internal sealed partial class InstallationService(
         installation.LastRefreshError = null;
         installation.Status = InstallationStatus.Pending;
 
-        // Due at once: if the process stops before the verify call, the verifier does it after the restart.
-        installation.NextVerificationAt = now;
+        // If the process stops before the verify call just below, the verifier makes it after the restart; not
+        // sooner, so it does not race this call.
+        installation.NextVerificationAt = now + InstallationVerifier.DelayAfter(1);
         installation.ConcurrencyToken = Guid.NewGuid();
 
         // The code is spent: these tokens are saved whatever happens to the request that brought them.

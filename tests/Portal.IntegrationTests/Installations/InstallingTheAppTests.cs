@@ -174,8 +174,13 @@ public sealed class InstallingTheAppTests : InstallationTestHost
 
         Time.Advance(InstallationVerifier.DelayAfter(1));
 
+        // The verifier wakes on its own poll timer: keep the clock moving until it has.
         await Eventually.TrueAsync(
-            async () => (await FindInstallationAsync(installation.Uuid))!.Status == InstallationStatus.Installed,
+            async () =>
+            {
+                Time.Advance(InstallationVerifier.PollInterval);
+                return (await FindInstallationAsync(installation.Uuid))!.Status == InstallationStatus.Installed;
+            },
             "the verifier's retry to confirm the installation");
         var installed = await FindInstallationAsync(installation.Uuid);
         Assert.Null(installed!.VerificationError);

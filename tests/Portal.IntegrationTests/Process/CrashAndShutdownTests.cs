@@ -72,6 +72,11 @@ public sealed class CrashAndShutdownTests : IDisposable
         {
             File.Delete(databasePath + suffix);
         }
+
+        if (Directory.Exists(databasePath + "-keys"))
+        {
+            Directory.Delete(databasePath + "-keys", recursive: true);
+        }
     }
 
     private HashSet<string> StoredHashes()

@@ -27,6 +27,8 @@ internal sealed partial class PortalProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["ConnectionStrings__Portal"] = $"Data Source={databasePath}";
         start.Environment["Sentry__ClientSecret"] = SampleDeliveries.Secret;
+        start.Environment["Sentry__BaseUrl"] = "http://127.0.0.1:9/";
+        start.Environment["Portal__DataProtectionKeysPath"] = databasePath + "-keys";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         process = new System.Diagnostics.Process { StartInfo = start };
