@@ -2,6 +2,7 @@ using Portal.Data;
 using Portal.Installations;
 using Portal.Realtime;
 using Portal.SentryPlatform;
+using Portal.SignIn;
 using Portal.Shell;
 using Portal.Webhooks;
 
@@ -10,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddPortalData();                 // SQLite (WAL), IDbContextFactory, migrations
 builder.AddPortalDataProtection();       // the key ring that protects tokens at rest
 builder.AddSentryPlatform();             // validated Sentry options, signing keys, the Sentry API client
+builder.AddSentrySignIn();               // session cookie + "Sign in with Sentry" (local sign-in in Development)
 builder.AddPortalUi();                   // Razor components, MudBlazor, health checks
 builder.AddRealtime();                   // the live stream and its SignalR hub
 builder.AddInstallations();              // install redirect, token exchange/refresh, verification
@@ -24,6 +26,7 @@ fromSentry.MapWebhookEndpoints();
 
 app.MapInstallationEndpoints();          // GET /sentry/setup: the installer's browser, after "Install" in Sentry
 
+app.MapSignInEndpoints();                // /signin, /signin/sentry → /signin-sentry, /signout
 app.MapRealtimeEndpoints();              // /hubs/deliveries (Development only until sign-in exists)
 app.MapPortalUi();                       // /healthz, static assets, admin pages (Development only until sign-in exists)
 

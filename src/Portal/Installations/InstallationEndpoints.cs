@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Portal.SentryPlatform;
+using Portal.Shell;
 
 namespace Portal.Installations;
 
@@ -22,7 +23,7 @@ internal static partial class InstallationEndpoints
         return app;
     }
 
-    private static async Task<Results<RedirectHttpResult, RazorComponentResult<SetupOutcomePage>>> SetupAsync(
+    private static async Task<Results<RedirectHttpResult, RazorComponentResult<StandalonePage>>> SetupAsync(
         HttpContext context,
         InstallationService installations,
         IOptions<SentryOptions> options,
@@ -79,8 +80,8 @@ internal static partial class InstallationEndpoints
         return $"{baseUrl}/settings/{Uri.EscapeDataString(outcome.OrganizationSlug ?? "")}/sentry-apps/{Uri.EscapeDataString(appSlug)}/";
     }
 
-    private static RazorComponentResult<SetupOutcomePage> Page(int statusCode, string title, string message, string advice) =>
-        new(new { Title = title, Message = message, Advice = advice }) { StatusCode = statusCode };
+    private static RazorComponentResult<StandalonePage> Page(int statusCode, string title, string message, string advice) =>
+        new(new { Section = "installation", Title = title, Message = message, Advice = advice }) { StatusCode = statusCode };
 
     // Sentry's codes are 64 lower-case hex; accept any short token of that alphabet and let the exchange judge it.
     [GeneratedRegex("^[0-9A-Za-z_-]{1,128}$")]

@@ -30,6 +30,8 @@ internal static class PortalUiRegistration
             app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         }
 
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
         return app;
     }

@@ -72,6 +72,33 @@ public sealed class EnvironmentTests
         var factory = new PortalFactory { EnvironmentName = "Production" };
         factory.Settings["Sentry:ClientId"] = "test-client-id";
         factory.Settings["Sentry:AppSlug"] = "test-app";
+        factory.Settings["SignIn:ClientId"] = "test-oauth-client";
+        factory.Settings["SignIn:ClientSecret"] = "test-oauth-secret";
         return factory;
+    }
+
+    [Fact]
+    public async Task In_production_there_is_no_local_sign_in()
+    {
+        await using var factory = ProductionFactory();
+        var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var page = await client.GetStringAsync("/signin", Cancel);
+        var local = await client.PostAsync("/signin/local", new FormUrlEncodedContent([]), Cancel);
+
+        Assert.DoesNotContain("signin-local", page, StringComparison.Ordinal);
+        Assert.Contains("Sign in with Sentry", page, StringComparison.Ordinal);
+        Assert.False(local.IsSuccessStatusCode || local.StatusCode == HttpStatusCode.Redirect, $"{local.StatusCode}");
+    }
+
+    [Fact]
+    public async Task In_production_missing_sign_in_credentials_stop_the_start_with_a_message_naming_the_keys()
+    {
+        await using var factory = ProductionFactory();
+        factory.Settings["SignIn:ClientSecret"] = null;
+
+        var failure = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.Contains("SignIn:ClientId and SignIn:ClientSecret", failure.ToString(), StringComparison.Ordinal);
     }
 }

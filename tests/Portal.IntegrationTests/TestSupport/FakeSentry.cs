@@ -22,6 +22,8 @@ public sealed class FakeSentry : IAsyncDisposable
     public const string ClientId = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
     public const string ClientSecret = SampleDeliveries.Secret;
     public const string AppSlug = "acme-portal";
+    public const string OAuthClientId = "9a8b7c6d5e4f30211203f4e5d6c7b8a99a8b7c6d5e4f30211203f4e5d6c7b8a9";
+    public const string OAuthClientSecret = "oauth-client-secret-1f2e3d4c5b6a79880f1e2d3c4b5a6978";
     public static readonly TimeSpan GrantLifetime = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(8);
 
@@ -30,7 +32,10 @@ public sealed class FakeSentry : IAsyncDisposable
     private readonly Dictionary<Guid, FakeInstallation> installations = [];
     private readonly Dictionary<string, Grant> grants = [];
     private readonly Dictionary<string, TokenPair> tokens = [];
-    private readonly ConcurrentBag<string> secrets = [ClientSecret];
+    private readonly ConcurrentBag<string> secrets = [ClientSecret, OAuthClientSecret];
+    private readonly Dictionary<long, FakeUser> users = [];
+    private readonly Dictionary<string, OAuthGrant> oauthGrants = [];
+    private readonly Dictionary<string, long> userTokens = [];
 
     private FakeSentry(WebApplication app) => this.app = app;
 
@@ -55,6 +60,12 @@ public sealed class FakeSentry : IAsyncDisposable
     /// <summary>The <c>organizations:sentry-app-manual-token-refresh</c> feature flag.</summary>
     public bool ManualRefreshEnabled { get; set; } = true;
 
+    /// <summary>The person who approves the next sign-in at <c>/oauth/authorize/</c>.</summary>
+    public FakeUser? SignedInUser { get; set; }
+
+    /// <summary>The person clicks "Deny" on Sentry's consent page.</summary>
+    public bool DenyAuthorization { get; set; }
+
     /// <summary>Held inside the exchange, so concurrent callers really overlap.</summary>
     public TimeSpan ExchangeDelay { get; set; }
 
@@ -68,6 +79,9 @@ public sealed class FakeSentry : IAsyncDisposable
         fake.app.MapPost("/api/0/sentry-app-installations/{uuid}/authorizations/", fake.AuthorizeAsync);
         fake.app.MapPut("/api/0/sentry-app-installations/{uuid}/", fake.VerifyAsync);
         fake.app.MapGet("/api/0/sentry-app-installations/{uuid}/", fake.GetInstallation);
+        fake.app.MapGet("/oauth/authorize/", fake.Authorize);
+        fake.app.MapPost("/oauth/token/", (Delegate)fake.OAuthTokenAsync);
+        fake.app.MapGet("/api/0/organizations/", fake.Organizations);
         await fake.app.StartAsync();
         var address = fake.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         fake.BaseUrl = new Uri(address.TrimEnd('/') + "/");
@@ -86,6 +100,17 @@ public sealed class FakeSentry : IAsyncDisposable
         }
 
         return installation;
+    }
+
+    public FakeUser AddUser(long id, string name, params string[] organizations)
+    {
+        var user = new FakeUser(id, name, $"{name.Split(' ')[0].ToLowerInvariant()}@example.com", organizations);
+        lock (gate)
+        {
+            users[id] = user;
+        }
+
+        return user;
     }
 
     /// <summary>What Sentry creates when someone clicks Install: a grant code bound to the installation.</summary>
@@ -315,6 +340,110 @@ public sealed class FakeSentry : IAsyncDisposable
         }
     }
 
+    // §5.1: validates the request like Sentry, then answers as the person's browser sees it (a 302 back).
+    private IResult Authorize(HttpContext context)
+    {
+        var query = context.Request.Query;
+        var redirectUri = query["redirect_uri"].ToString();
+        if (query["response_type"] != "code" || query["client_id"] != OAuthClientId
+            || !Uri.TryCreate(redirectUri, UriKind.Absolute, out var redirect) || redirect.AbsolutePath != "/signin-sentry")
+        {
+            return Results.BadRequest("invalid request");
+        }
+
+        if (query["code_challenge_method"] != "S256" || !System.Text.RegularExpressions.Regex.IsMatch(query["code_challenge"].ToString(), "^[A-Za-z0-9\\-._~]{43,128}$"))
+        {
+            return Results.BadRequest("invalid code_challenge");
+        }
+
+        var state = Uri.EscapeDataString(query["state"].ToString());
+        if (DenyAuthorization || SignedInUser is null)
+        {
+            return Results.Redirect($"{redirectUri}?error=access_denied&state={state}");
+        }
+
+        var code = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        lock (gate)
+        {
+            oauthGrants[code] = new OAuthGrant(SignedInUser.Id, query["code_challenge"].ToString(), redirectUri, Time.GetUtcNow());
+        }
+
+        secrets.Add(code);
+        return Results.Redirect($"{redirectUri}?code={code}&state={state}");
+    }
+
+    // §5.2: form-encoded, client credentials in the body, PKCE checked against the challenge of /authorize.
+    private async Task<IResult> OAuthTokenAsync(HttpContext context)
+    {
+        if (!context.Request.HasFormContentType)
+        {
+            return Results.Json(new { error = "invalid_request" }, statusCode: 400);
+        }
+
+        var form = await context.Request.ReadFormAsync();
+        if (form["client_id"] != OAuthClientId || form["client_secret"] != OAuthClientSecret)
+        {
+            return Results.Json(new { error = "invalid_client" }, statusCode: 401);
+        }
+
+        if (form["grant_type"] != "authorization_code")
+        {
+            return Results.Json(new { error = "unsupported_grant_type" }, statusCode: 400);
+        }
+
+        OAuthGrant? grant;
+        lock (gate)
+        {
+            if (oauthGrants.Remove(form["code"].ToString(), out grant) is false)
+            {
+                return Results.Json(new { error = "invalid_grant" }, statusCode: 400);
+            }
+        }
+
+        var challenge = System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(form["code_verifier"].ToString())));
+        if (grant.RedirectUri != form["redirect_uri"] || challenge != grant.CodeChallenge || Time.GetUtcNow() - grant.CreatedAt > GrantLifetime)
+        {
+            return Results.Json(new { error = "invalid_grant" }, statusCode: 400);
+        }
+
+        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var refresh = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        FakeUser user;
+        lock (gate)
+        {
+            userTokens[token] = grant.User;
+            user = users[grant.User];
+        }
+
+        secrets.Add(token);
+        secrets.Add(refresh);
+        return Results.Json(new
+        {
+            access_token = token,
+            refresh_token = refresh,
+            expires_in = 2591999,
+            expires_at = (Time.GetUtcNow() + TimeSpan.FromDays(30)).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+            token_type = "Bearer",
+            scope = "org:read",
+            user = new { id = user.Id.ToString(CultureInfo.InvariantCulture), name = user.Name, email = user.Email },
+        });
+    }
+
+    private IResult Organizations(HttpContext context)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        var token = authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization["Bearer ".Length..] : "";
+        lock (gate)
+        {
+            if (!userTokens.TryGetValue(token, out var userId))
+            {
+                return Detail(401, "Invalid token");
+            }
+
+            return Results.Json(users[userId].Organizations.Select((slug, index) => new { id = (index + 1).ToString(CultureInfo.InvariantCulture), slug, name = slug }));
+        }
+    }
+
     private bool Knows(Guid installationUuid)
     {
         lock (gate)
@@ -386,6 +515,8 @@ public sealed class FakeSentry : IAsyncDisposable
 
     private sealed record Grant(Guid Installation, DateTimeOffset CreatedAt);
 
+    private sealed record OAuthGrant(long User, string CodeChallenge, string RedirectUri, DateTimeOffset CreatedAt);
+
     private sealed record TokenPair(Guid Installation, string Token, string RefreshToken, DateTimeOffset? ExpiresAt);
 
     // 201 with the token object exactly as §1.4 shows it, datetimes in DRF's millisecond form.
@@ -424,3 +555,6 @@ public sealed class FakeInstallation(Guid uuid, string organizationSlug, long or
 
     public string Status { get; set; } = "pending";
 }
+
+/// <summary>A Sentry user who can sign in to the portal, and the organizations they belong to.</summary>
+public sealed record FakeUser(long Id, string Name, string Email, IReadOnlyList<string> Organizations);

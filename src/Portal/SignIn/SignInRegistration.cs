@@ -1,0 +1,124 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
+using Portal.SentryPlatform;
+
+namespace Portal.SignIn;
+
+internal static partial class SignInRegistration
+{
+    /// <summary>Sessions end after 30 idle minutes and 8 hours at most (reliability.md A4).</summary>
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(30);
+
+    public static readonly TimeSpan AbsoluteTimeout = TimeSpan.FromHours(8);
+
+    private const string SignedInAtKey = ".portal.signed-in-at";
+
+    /// <summary>The session cookie and, when <c>SignIn:*</c> is set, "Sign in with Sentry".</summary>
+    public static IHostApplicationBuilder AddSentrySignIn(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptionsWithValidateOnStart<SignInOptions>().BindConfiguration(SignInOptions.SectionName);
+        builder.Services.AddSingleton<IValidateOptions<SignInOptions>, SignInOptionsValidator>();
+        var development = builder.Environment.IsDevelopment();
+        var signIn = builder.Configuration.GetSection(SignInOptions.SectionName).Get<SignInOptions>() ?? new SignInOptions();
+
+        var authentication = builder.Services
+            .AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(options =>
+            {
+                // __Host- needs Secure, which plain-http Development cannot have (design.md §5).
+                options.Cookie.Name = development ? "portal.session" : "__Host-portal.session";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Lax;
+                options.Cookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+                options.Cookie.Path = "/";
+                options.ExpireTimeSpan = IdleTimeout;
+                options.SlidingExpiration = true;
+                options.LoginPath = "/signin";
+                options.AccessDeniedPath = "/signin/no-access";
+                options.Events.OnSigningIn = context =>
+                {
+                    context.Properties.Items.TryAdd(SignedInAtKey, DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    return Task.CompletedTask;
+                };
+                options.Events.OnValidatePrincipal = EndExpiredSessionAsync;
+            });
+
+        if (signIn.IsConfigured)
+        {
+            authentication.AddSentry(_ => { });
+            builder.Services.AddOptions<SentryAuthenticationOptions>(SentryAuthenticationDefaults.AuthenticationScheme)
+                .Configure<IOptions<SentryOptions>, IOptions<SignInOptions>>((options, sentry, signInOptions) =>
+                    ConfigureSentry(options, sentry.Value, signInOptions.Value, development));
+        }
+
+        builder.Services.AddAuthorization();
+        builder.Services.AddCascadingAuthenticationState();
+        return builder;
+    }
+
+    private static void ConfigureSentry(SentryAuthenticationOptions options, SentryOptions sentry, SignInOptions signIn, bool development)
+    {
+        var baseUrl = sentry.BaseUrl.ToString().TrimEnd('/') + "/";
+        options.ClientId = signIn.ClientId!;
+        options.ClientSecret = signIn.ClientSecret!;
+        options.AuthorizationEndpoint = baseUrl + SentryAuthenticationDefaults.AuthorizationEndpointPath;
+        options.TokenEndpoint = baseUrl + SentryAuthenticationDefaults.TokenEndpointPath;
+        options.OrganizationsEndpoint = baseUrl + SentryAuthenticationDefaults.OrganizationsEndpointPath;
+        options.SignInScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+
+        // The callback is a top-level GET from Sentry: Lax lets the correlation cookie come along (reliability.md A2).
+        options.CorrelationCookie.SameSite = SameSiteMode.Lax;
+        options.CorrelationCookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        var operators = signIn.OperatorUserIds.ToHashSet();
+        options.Events.OnCreatingTicket = context =>
+        {
+            if (long.TryParse(context.Identity?.FindFirst(ClaimTypes.NameIdentifier)?.Value, out var userId) && operators.Contains(userId))
+            {
+                context.Identity!.AddClaim(new Claim(SentryClaimTypes.Operator, "true"));
+            }
+
+            return Task.CompletedTask;
+        };
+        options.Events.OnRemoteFailure = ReportRemoteFailureAsync;
+        options.Events.OnAccessDenied = context =>
+        {
+            context.Response.Redirect($"/signin/failed?reason=denied&id={Uri.EscapeDataString(context.HttpContext.TraceIdentifier)}");
+            context.HandleResponse();
+            return Task.CompletedTask;
+        };
+    }
+
+    // Every remote failure (denied, tampered or expired state, missing correlation cookie, token error) ends on a
+    // page with a correlation id; the log names the kind of failure but never the code, state or a token (A6).
+    private static Task ReportRemoteFailureAsync(RemoteFailureContext context)
+    {
+        var kind = context.Failure switch
+        {
+            _ when context.Request.Query.ContainsKey("error") && context.Request.Query["error"] == "access_denied" => "denied",
+            { Message: var message } when message.Contains("Correlation", StringComparison.OrdinalIgnoreCase) => "correlation",
+            { Message: var message } when message.Contains("state", StringComparison.OrdinalIgnoreCase) => "state",
+            _ => "sentry",
+        };
+        var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SignInRegistration));
+        LogRemoteFailure(logger, kind, context.HttpContext.TraceIdentifier);
+        context.Response.Redirect($"/signin/failed?reason={kind}&id={Uri.EscapeDataString(context.HttpContext.TraceIdentifier)}");
+        context.HandleResponse();
+        return Task.CompletedTask;
+    }
+
+    private static async Task EndExpiredSessionAsync(CookieValidatePrincipalContext context)
+    {
+        if (context.Properties.Items.TryGetValue(SignedInAtKey, out var value)
+            && long.TryParse(value, out var seconds)
+            && DateTimeOffset.UtcNow - DateTimeOffset.FromUnixTimeSeconds(seconds) > AbsoluteTimeout)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sign in with Sentry failed ({Kind}); correlation id {CorrelationId}")]
+    private static partial void LogRemoteFailure(ILogger logger, string kind, string correlationId);
+}
