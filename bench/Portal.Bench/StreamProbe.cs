@@ -43,8 +43,14 @@ internal sealed class StreamProbe : IAsyncDisposable
     /// <summary>Connects and subscribes; on failure returns an unavailable probe instead of throwing.</summary>
     public static async Task<StreamProbe> ConnectAsync(Uri baseUrl, CancellationToken cancellationToken)
     {
+        // The hub is behind sign-in: the bench signs in like a developer (Development, no SignIn:*).
+        var cookie = await SignInLocallyAsync(baseUrl, cancellationToken);
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(baseUrl, "/hubs/deliveries"), HttpTransportType.WebSockets, o => o.SkipNegotiation = true)
+            .WithUrl(new Uri(baseUrl, "/hubs/deliveries"), HttpTransportType.WebSockets, o =>
+            {
+                o.SkipNegotiation = true;
+                o.Headers["Cookie"] = cookie;
+            })
             .AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNameCaseInsensitive = true)
             .Build();
         var probe = new StreamProbe(connection);
@@ -137,4 +143,15 @@ internal sealed class StreamProbe : IAsyncDisposable
     private static double Rank(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     private readonly record struct Notice(long Id, bool Backfill, DateTimeOffset ReceivedAt, DateTimeOffset PublishedAt, DateTimeOffset ClientAt);
+
+    private static async Task<string> SignInLocallyAsync(Uri baseUrl, CancellationToken cancellationToken)
+    {
+        var cookies = new System.Net.CookieContainer();
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = baseUrl };
+        var page = await http.GetStringAsync("/signin", cancellationToken);
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["returnUrl"] = "/" });
+        using var response = await http.PostAsync("/signin/local", form, cancellationToken);
+        return cookies.GetCookieHeader(baseUrl);
+    }
 }

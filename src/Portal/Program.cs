@@ -27,8 +27,8 @@ fromSentry.MapWebhookEndpoints();
 app.MapInstallationEndpoints();          // GET /sentry/setup: the installer's browser, after "Install" in Sentry
 
 app.MapSignInEndpoints();                // /signin, /signin/sentry → /signin-sentry, /signout
-app.MapRealtimeEndpoints();              // /hubs/deliveries (Development only until sign-in exists)
-app.MapPortalUi();                       // /healthz, static assets, admin pages (Development only until sign-in exists)
+app.MapRealtimeEndpoints();              // /hubs/deliveries, behind sign-in, scoped to the person's organizations
+app.MapPortalUi();                       // /healthz, static assets, and the admin pages behind sign-in
 
 await app.MigratePortalDatabaseAsync();
 await app.RunAsync();

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.SentryPlatform;
+using Portal.SignIn;
 
 namespace Portal.Installations;
 
@@ -9,10 +10,14 @@ namespace Portal.Installations;
 internal sealed class InstallationDirectory(
     IDbContextFactory<PortalDbContext> dbFactory, InstallationVerifier verifier, InstallationTokens tokens)
 {
-    public async Task<IReadOnlyList<InstallationView>> ListAsync(CancellationToken cancellationToken)
+    private const string NotVisible = "No such installation.";
+
+    public async Task<IReadOnlyList<InstallationView>> ListAsync(AccessScope scope, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(scope);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var installations = await db.Installations.AsNoTracking().ToListAsync(cancellationToken);
+        var installations = (await db.Installations.AsNoTracking().ToListAsync(cancellationToken))
+            .Where(i => scope.Includes(i.OrganizationSlug));
 
         // Most urgent first: what needs a person, then what is not confirmed yet, then the rest by organization.
         return [.. installations
@@ -31,8 +36,13 @@ internal sealed class InstallationDirectory(
     }
 
     /// <summary>Asks Sentry to confirm the installation now; null when it did, else the reason it did not.</summary>
-    public async Task<string?> RetryVerificationAsync(Guid installationUuid, CancellationToken cancellationToken)
+    public async Task<string?> RetryVerificationAsync(Guid installationUuid, AccessScope scope, CancellationToken cancellationToken)
     {
+        if (!await IsVisibleAsync(installationUuid, scope, cancellationToken))
+        {
+            return NotVisible;
+        }
+
         if (await verifier.VerifyAsync(installationUuid, cancellationToken))
         {
             return null;
@@ -44,8 +54,13 @@ internal sealed class InstallationDirectory(
     }
 
     /// <summary>Refreshes the token pair now; null when it worked, else the reason it did not.</summary>
-    public async Task<string?> RefreshTokenAsync(Guid installationUuid, CancellationToken cancellationToken)
+    public async Task<string?> RefreshTokenAsync(Guid installationUuid, AccessScope scope, CancellationToken cancellationToken)
     {
+        if (!await IsVisibleAsync(installationUuid, scope, cancellationToken))
+        {
+            return NotVisible;
+        }
+
         try
         {
             await tokens.RefreshNowAsync(installationUuid, cancellationToken);
@@ -55,5 +70,14 @@ internal sealed class InstallationDirectory(
         {
             return exception.Message;
         }
+    }
+
+    // Actions check the scope themselves: a circuit or a crafted call cannot act on another tenant's installation.
+    private async Task<bool> IsVisibleAsync(Guid installationUuid, AccessScope scope, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var organization = await db.Installations.Where(i => i.Uuid == installationUuid).Select(i => i.OrganizationSlug).SingleOrDefaultAsync(cancellationToken);
+        return organization is not null && scope.Includes(organization);
     }
 }

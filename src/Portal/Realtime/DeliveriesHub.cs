@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Portal.SignIn;
 
 namespace Portal.Realtime;
 
@@ -7,7 +8,7 @@ namespace Portal.Realtime;
 /// calls <see cref="Subscribe"/> after every (re)connect with the last id it saw and then receives
 /// <see cref="DeliveryMethod"/> messages; the Blazor pages read <see cref="DeliveryPublisher"/> in process instead.
 /// </summary>
-internal sealed class DeliveriesHub(HubFeeds feeds) : Hub
+internal sealed class DeliveriesHub(HubFeeds feeds, PortalAccess access) : Hub
 {
     /// <summary>The client method each <see cref="DeliverySummary"/> is sent to.</summary>
     public const string DeliveryMethod = "delivery";
@@ -15,8 +16,21 @@ internal sealed class DeliveriesHub(HubFeeds feeds) : Hub
     /// <summary>Sent when a client is too far behind to be caught up (more than <see cref="DeliveryHistory.MaxBackfill"/>): reload.</summary>
     public const string ReloadMethod = "reload";
 
-    /// <summary>Starts (or restarts) this connection's feed; with <paramref name="afterId"/>, first sends what came after it.</summary>
-    public void Subscribe(long? afterId) => feeds.Start(Context, afterId);
+    /// <summary>
+    /// Starts (or restarts) this connection's feed of the deliveries its person may see; with
+    /// <paramref name="afterId"/>, first sends what came after it.
+    /// </summary>
+    public async Task Subscribe(long? afterId)
+    {
+        var scope = await access.ScopeOfAsync(Context.User ?? new System.Security.Claims.ClaimsPrincipal(), Context.ConnectionAborted);
+        if (scope.IsEmpty)
+        {
+            Context.Abort();
+            return;
+        }
+
+        feeds.Start(Context, afterId, scope);
+    }
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.SignIn;
 
 namespace Portal.Realtime;
 
@@ -11,18 +12,18 @@ public sealed class DeliveryHistory(IDbContextFactory<PortalDbContext> dbFactory
     public const int MaxBackfill = 500;
 
     /// <summary>Deliveries after <paramref name="afterId"/>, oldest first, at most <paramref name="max"/>.</summary>
-    public async Task<IReadOnlyList<DeliverySummary>> AfterAsync(long afterId, int max, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DeliverySummary>> AfterAsync(long afterId, int max, AccessScope scope, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await Summaries(db.WebhookDeliveries.Where(d => d.Id > afterId).OrderBy(d => d.Id).Take(max))
+        return await Summaries(Within(db.WebhookDeliveries, scope).Where(d => d.Id > afterId).OrderBy(d => d.Id).Take(max))
             .ToListAsync(cancellationToken);
     }
 
     /// <summary>The newest <paramref name="count"/> deliveries, newest first.</summary>
-    public async Task<IReadOnlyList<DeliverySummary>> LatestAsync(int count, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DeliverySummary>> LatestAsync(int count, AccessScope scope, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await Summaries(db.WebhookDeliveries.OrderByDescending(d => d.Id).Take(count))
+        return await Summaries(Within(db.WebhookDeliveries, scope).OrderByDescending(d => d.Id).Take(count))
             .ToListAsync(cancellationToken);
     }
 
@@ -30,6 +31,19 @@ public sealed class DeliveryHistory(IDbContextFactory<PortalDbContext> dbFactory
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.WebhookDeliveries.MaxAsync(d => (long?)d.Id, cancellationToken) ?? 0;
+    }
+
+    // Tenant isolation at the query: a member's reads never return another organization's rows, nor orphans.
+    private static IQueryable<WebhookDelivery> Within(IQueryable<WebhookDelivery> deliveries, AccessScope scope)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        if (scope.AllOrganizations)
+        {
+            return deliveries;
+        }
+
+        var organizations = scope.Organizations.ToList();
+        return deliveries.Where(d => d.OrganizationSlug != null && organizations.Contains(d.OrganizationSlug));
     }
 
     // Projects without the body: summaries never carry it, and it is the bulk of every row.

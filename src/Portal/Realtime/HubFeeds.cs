@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
+using Portal.SignIn;
 
 namespace Portal.Realtime;
 
@@ -9,13 +10,13 @@ namespace Portal.Realtime;
 /// and a client that fell behind is caught up from the database (S2).
 /// </summary>
 internal sealed partial class HubFeeds(
-    DeliveryPublisher stream, DeliveryHistory history, IHubContext<DeliveriesHub> hub, ILogger<HubFeeds> logger) : IDisposable
+    DeliveryPublisher stream, DeliveryHistory history, PortalAccess access, IHubContext<DeliveriesHub> hub, ILogger<HubFeeds> logger) : IDisposable
 {
     public static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, CancellationTokenSource> pumps = new();
 
-    public void Start(HubCallerContext connection, long? afterId)
+    public void Start(HubCallerContext connection, long? afterId, AccessScope scope)
     {
         var cancel = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionAborted);
         if (pumps.TryRemove(connection.ConnectionId, out var previous))
@@ -28,7 +29,9 @@ internal sealed partial class HubFeeds(
 
         // Subscribe before reading the backlog, so nothing published in between is missed.
         var subscription = stream.Subscribe();
-        _ = Task.Run(() => PumpAsync(connection, subscription, afterId, cancel.Token), CancellationToken.None);
+        var feed = new Feed(scope);
+        _ = Task.Run(() => PumpAsync(connection, subscription, afterId, feed, cancel.Token), CancellationToken.None);
+        _ = Task.Run(() => RevalidateAsync(connection, feed, cancel.Token), CancellationToken.None);
     }
 
     public void Stop(string connectionId)
@@ -48,7 +51,7 @@ internal sealed partial class HubFeeds(
         }
     }
 
-    private async Task PumpAsync(HubCallerContext connection, DeliverySubscription subscription, long? afterId, CancellationToken cancellationToken)
+    private async Task PumpAsync(HubCallerContext connection, DeliverySubscription subscription, long? afterId, Feed feed, CancellationToken cancellationToken)
     {
         using var _ = subscription;
         var client = hub.Clients.Client(connection.ConnectionId);
@@ -56,7 +59,7 @@ internal sealed partial class HubFeeds(
         {
             // Highest id sent from the database: live "stored" messages up to it are already covered. A client
             // without a cursor starts live, from the newest row, so a later gap can still be filled.
-            var caughtUpTo = afterId is { } start ? await CatchUpAsync(client, start, cancellationToken) : long.MinValue;
+            var caughtUpTo = afterId is { } start ? await CatchUpAsync(client, start, feed.Scope, cancellationToken) : long.MinValue;
             var lastId = afterId ?? await history.LatestIdAsync(cancellationToken);
 
             while (await subscription.Reader.WaitToReadAsync(cancellationToken))
@@ -64,12 +67,12 @@ internal sealed partial class HubFeeds(
                 if (subscription.TakeDropped() > 0)
                 {
                     LogFellBehind(connection.ConnectionId);
-                    caughtUpTo = await CatchUpAsync(client, lastId, cancellationToken);
+                    caughtUpTo = await CatchUpAsync(client, lastId, feed.Scope, cancellationToken);
                 }
 
                 while (subscription.Reader.TryRead(out var summary))
                 {
-                    if (summary.Kind == DeliverySummaryKind.Stored && summary.Id <= caughtUpTo)
+                    if ((summary.Kind == DeliverySummaryKind.Stored && summary.Id <= caughtUpTo) || !feed.Scope.Includes(summary.OrganizationSlug))
                     {
                         continue;
                     }
@@ -90,9 +93,32 @@ internal sealed partial class HubFeeds(
         }
     }
 
-    private async Task<long> CatchUpAsync(IClientProxy client, long afterId, CancellationToken cancellationToken)
+    // Access can be withdrawn while a connection stays open (an uninstall, an operator removed): it ends within a minute.
+    private async Task RevalidateAsync(HubCallerContext connection, Feed feed, CancellationToken cancellationToken)
     {
-        var missed = await history.AfterAsync(afterId, DeliveryHistory.MaxBackfill + 1, cancellationToken);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(RevalidatingAccessStateProvider.Interval, cancellationToken);
+                feed.Scope = await access.ScopeOfAsync(connection.User ?? new System.Security.Claims.ClaimsPrincipal(), cancellationToken);
+                if (feed.Scope.IsEmpty)
+                {
+                    LogAccessEnded(connection.ConnectionId);
+                    connection.Abort();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The connection ended.
+        }
+    }
+
+    private async Task<long> CatchUpAsync(IClientProxy client, long afterId, AccessScope scope, CancellationToken cancellationToken)
+    {
+        var missed = await history.AfterAsync(afterId, DeliveryHistory.MaxBackfill + 1, scope, cancellationToken);
         if (missed.Count > DeliveryHistory.MaxBackfill)
         {
             await SendAsync(client, DeliveriesHub.ReloadMethod, afterId, cancellationToken);
@@ -112,6 +138,20 @@ internal sealed partial class HubFeeds(
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(SendTimeout);
         await client.SendAsync(method, argument, timeout.Token);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Hub connection {ConnectionId} lost its access to every organization; disconnected it")]
+    private partial void LogAccessEnded(string connectionId);
+
+    private sealed class Feed(AccessScope scope)
+    {
+        private volatile AccessScope current = scope;
+
+        public AccessScope Scope
+        {
+            get => current;
+            set => current = value;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Hub connection {ConnectionId} fell behind the live stream; catching it up from the database")]

@@ -12,17 +12,11 @@ internal static class RealtimeRegistration
         return builder;
     }
 
-    /// <summary>
-    /// <c>/hubs/deliveries</c>. Until sign-in exists it is served only in Development; elsewhere it answers 404
-    /// (design.md §5).
-    /// </summary>
+    /// <summary><c>/hubs/deliveries</c>, behind sign-in like every admin endpoint; each connection sees its person's organizations.</summary>
     public static WebApplication MapRealtimeEndpoints(this WebApplication app)
     {
-        if (app.Environment.IsDevelopment())
-        {
-            app.MapHub<DeliveriesHub>("/hubs/deliveries");
-        }
-
+        // A hub client reads status codes, not pages.
+        app.MapHub<DeliveriesHub>("/hubs/deliveries").WithMetadata(new Microsoft.AspNetCore.Mvc.SkipStatusCodePagesAttribute());
         return app;
     }
 }

@@ -24,11 +24,7 @@ internal static class PortalUiRegistration
         }
 
         app.UseMiddleware<SecurityHeaders>();
-        if (app.Environment.IsDevelopment())
-        {
-            // The status pages are Razor pages, which exist only where the UI is mapped (see MapPortalUi).
-            app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-        }
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 
         app.UseAuthentication();
         app.UseAuthorization();
@@ -36,20 +32,14 @@ internal static class PortalUiRegistration
         return app;
     }
 
-    /// <summary>
-    /// Static assets always; the admin pages only in Development until sign-in exists — elsewhere they answer 404
-    /// (design.md §5).
-    /// </summary>
+    /// <summary>Static assets and the health check for anyone; the admin pages behind sign-in (the fallback policy).</summary>
     public static WebApplication MapPortalUi(this WebApplication app)
     {
-        app.MapStaticAssets();
-        app.MapHealthChecks("/healthz").WithMetadata(new SkipStatusCodePagesAttribute());
-        if (app.Environment.IsDevelopment())
-        {
-            // SecurityHeaders sends the whole CSP (frame-ancestors 'none'); no second, weaker one from Blazor.
-            app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
-        }
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapHealthChecks("/healthz").AllowAnonymous().WithMetadata(new SkipStatusCodePagesAttribute());
 
+        // SecurityHeaders sends the whole CSP (frame-ancestors 'none'); no second, weaker one from Blazor.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 }

@@ -14,6 +14,9 @@ namespace Portal.SignIn;
 /// </summary>
 internal static class SignInEndpoints
 {
+    /// <summary>The local developer's id; never a Sentry user id (those are numbers).</summary>
+    public const string LocalUserId = "local";
+
     public static WebApplication MapSignInEndpoints(this WebApplication app)
     {
         var signIn = app.MapGroup("").AllowAnonymous().WithMetadata(new SkipStatusCodePagesAttribute());
@@ -48,7 +51,7 @@ internal static class SignInEndpoints
     {
         var identity = new ClaimsIdentity(
             [
-                new Claim(ClaimTypes.NameIdentifier, "local"),
+                new Claim(ClaimTypes.NameIdentifier, LocalUserId),
                 new Claim(ClaimTypes.Name, "Local developer"),
                 new Claim(SentryClaimTypes.Operator, "true"),
             ],

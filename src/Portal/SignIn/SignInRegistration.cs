@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;
 using Portal.SentryPlatform;
 
@@ -43,6 +45,10 @@ internal static partial class SignInRegistration
                     return Task.CompletedTask;
                 };
                 options.Events.OnValidatePrincipal = EndExpiredSessionAsync;
+
+                // A hub client is not a browser: it gets a status, not a redirect to the sign-in page.
+                options.Events.OnRedirectToLogin = context => AnswerHubOrRedirect(context, StatusCodes.Status401Unauthorized);
+                options.Events.OnRedirectToAccessDenied = context => AnswerHubOrRedirect(context, StatusCodes.Status403Forbidden);
             });
 
         if (signIn.IsConfigured)
@@ -53,8 +59,15 @@ internal static partial class SignInRegistration
                     ConfigureSentry(options, sentry.Value, signInOptions.Value, development));
         }
 
-        builder.Services.AddAuthorization();
+        // Deny by default: every endpoint that does not say AllowAnonymous needs a person who may see something.
+        builder.Services.AddSingleton<PortalAccess>();
+        builder.Services.AddSingleton<IAuthorizationHandler, PortalAccessHandler>();
+        var portalAccess = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().AddRequirements(new PortalAccessRequirement()).Build();
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(PortalAccess.PolicyName, portalAccess)
+            .SetFallbackPolicy(portalAccess);
         builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddScoped<AuthenticationStateProvider, RevalidatingAccessStateProvider>();
         return builder;
     }
 
@@ -105,6 +118,20 @@ internal static partial class SignInRegistration
         LogRemoteFailure(logger, kind, context.HttpContext.TraceIdentifier);
         context.Response.Redirect($"/signin/failed?reason={kind}&id={Uri.EscapeDataString(context.HttpContext.TraceIdentifier)}");
         context.HandleResponse();
+        return Task.CompletedTask;
+    }
+
+    private static Task AnswerHubOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/hubs"))
+        {
+            context.Response.StatusCode = status;
+        }
+        else
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+
         return Task.CompletedTask;
     }
 

@@ -23,7 +23,9 @@ public sealed class LiveDeliveriesPageTests(BrowserSession session) : IClassFixt
         };
         page.PageError += (_, error) => problems.Add(error);
 
+        // The pages are behind sign-in; in Development without SignIn:* that is the labelled local sign-in.
         await page.GotoAsync(new Uri(session.BaseAddress, "/").ToString());
+        await page.GetByTestId("signin-local").ClickAsync();
         await Assertions.Expect(page.GetByTestId("live-status")).ToContainTextAsync("Live");
 
         using var client = new HttpClient { BaseAddress = session.BaseAddress };

@@ -7,26 +7,29 @@ public sealed class EnvironmentTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task Before_sign_in_exists_the_admin_pages_answer_404_in_production()
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/installations")]
+    public async Task In_production_the_admin_pages_send_an_anonymous_visitor_to_sign_in(string page)
     {
         await using var factory = ProductionFactory();
-        var client = factory.CreateClient();
+        var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
-        var response = await client.GetAsync("/", Cancel);
+        var response = await client.GetAsync(page, Cancel);
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/signin", response.Headers.Location!.AbsolutePath);
     }
 
     [Fact]
-    public async Task Before_sign_in_exists_the_hub_cannot_be_negotiated_in_production()
+    public async Task The_hub_cannot_be_negotiated_without_signing_in()
     {
         await using var factory = ProductionFactory();
         var client = factory.CreateClient();
 
         var response = await client.PostAsync("/hubs/deliveries/negotiate?negotiateVersion=1", null, Cancel);
 
-        Assert.False(response.IsSuccessStatusCode, $"{response.StatusCode}");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.DoesNotContain("connectionToken", await response.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
     }
 
@@ -84,11 +87,13 @@ public sealed class EnvironmentTests
         var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
         var page = await client.GetStringAsync("/signin", Cancel);
-        var local = await client.PostAsync("/signin/local", new FormUrlEncodedContent([]), Cancel);
+        using var local = await client.PostAsync("/signin/local", new FormUrlEncodedContent([]), Cancel);
+        using var home = await client.GetAsync("/", Cancel);
 
         Assert.DoesNotContain("signin-local", page, StringComparison.Ordinal);
         Assert.Contains("Sign in with Sentry", page, StringComparison.Ordinal);
-        Assert.False(local.IsSuccessStatusCode || local.StatusCode == HttpStatusCode.Redirect, $"{local.StatusCode}");
+        Assert.DoesNotContain(local.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [], cookie => cookie.Contains("portal.session=", StringComparison.Ordinal) && !cookie.Contains("portal.session=;", StringComparison.Ordinal));
+        Assert.Equal("/signin", home.Headers.Location?.AbsolutePath);
     }
 
     [Fact]

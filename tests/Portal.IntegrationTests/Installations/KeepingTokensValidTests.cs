@@ -1,6 +1,7 @@
 using Portal.Data.Entities;
 using Portal.Installations;
 using Portal.SentryPlatform;
+using Portal.SignIn;
 using Portal.IntegrationTests.TestSupport;
 
 namespace Portal.IntegrationTests.Installations;
@@ -117,7 +118,7 @@ public sealed class KeepingTokensValidTests : InstallationTestHost
         var installation = await InstallAsync();
         var first = Sentry.CurrentToken(installation);
 
-        var problem = await Service<InstallationDirectory>().RefreshTokenAsync(installation.Uuid, TestContext.Current.CancellationToken);
+        var problem = await Service<InstallationDirectory>().RefreshTokenAsync(installation.Uuid, AccessScope.Everything, TestContext.Current.CancellationToken);
 
         Assert.Null(problem);
         Assert.NotEqual(first, Sentry.CurrentToken(installation));
@@ -131,7 +132,7 @@ public sealed class KeepingTokensValidTests : InstallationTestHost
         var token = Sentry.CurrentToken(installation);
         Sentry.Down = true;
 
-        var problem = await Service<InstallationDirectory>().RefreshTokenAsync(installation.Uuid, TestContext.Current.CancellationToken);
+        var problem = await Service<InstallationDirectory>().RefreshTokenAsync(installation.Uuid, AccessScope.Everything, TestContext.Current.CancellationToken);
 
         Assert.Contains("could not be reached", problem, StringComparison.Ordinal);
         Sentry.Down = false;

@@ -17,10 +17,11 @@ public sealed class DeliveriesHubTests : IAsyncLifetime
     private readonly List<HubConnection> connections = [];
     private string baseUrl = "";
     private HttpClient client = null!;
+    private string cookie = "";
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    public ValueTask InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         // A fixed, small socket send buffer (no loopback autotuning to megabytes), so a client that stops reading
         // backs up the server's sends after a few hundred messages, as it would over a real network.
@@ -33,8 +34,12 @@ public sealed class DeliveriesHubTests : IAsyncLifetime
         factory.UseKestrel(0);
         factory.StartServer();
         baseUrl = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        client = new HttpClient { BaseAddress = new Uri(baseUrl) };
-        return ValueTask.CompletedTask;
+        var cookies = new System.Net.CookieContainer();
+        client = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = new Uri(baseUrl) };
+
+        // The hub is behind sign-in; the local developer (Development, no SignIn:*) is an operator.
+        await LocalSignIn.SignInAsync(client, Cancel);
+        cookie = cookies.GetCookieHeader(new Uri(baseUrl));
     }
 
     public async ValueTask DisposeAsync()
@@ -99,7 +104,7 @@ public sealed class DeliveriesHubTests : IAsyncLifetime
             await ConnectAsync(s => seen[s.Id] = true, afterId: null);
         }
 
-        await using var frozen = await FrozenHubClient.ConnectAsync(new Uri(baseUrl), Cancel);
+        await using var frozen = await FrozenHubClient.ConnectAsync(new Uri(baseUrl), cookie, Cancel);
 
         // Enough messages to fill the frozen client's small buffers, the sockets between and the server's pipe.
         var ids = new ConcurrentBag<long>();
@@ -132,7 +137,11 @@ public sealed class DeliveriesHubTests : IAsyncLifetime
     private async Task<HubConnection> ConnectAsync(Action<DeliverySummary> onDelivery, long? afterId)
     {
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(new Uri(baseUrl), "/hubs/deliveries"), options => options.Transports = HttpTransportType.WebSockets)
+            .WithUrl(new Uri(new Uri(baseUrl), "/hubs/deliveries"), options =>
+            {
+                options.Transports = HttpTransportType.WebSockets;
+                options.Headers["Cookie"] = cookie;
+            })
             .Build();
         connection.On<DeliverySummary>(DeliveriesHub.DeliveryMethod, onDelivery);
         connections.Add(connection);

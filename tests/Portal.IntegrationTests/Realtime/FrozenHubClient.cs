@@ -19,9 +19,10 @@ internal sealed class FrozenHubClient : IAsyncDisposable
 
     public long BytesRead { get; private set; }
 
-    public static async Task<FrozenHubClient> ConnectAsync(Uri baseAddress, CancellationToken cancellationToken)
+    public static async Task<FrozenHubClient> ConnectAsync(Uri baseAddress, string cookie, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = baseAddress };
+        http.DefaultRequestHeaders.Add("Cookie", cookie);
         using var negotiate = await http.PostAsync("/hubs/deliveries/negotiate?negotiateVersion=1", null, cancellationToken);
         using var document = JsonDocument.Parse(await negotiate.Content.ReadAsStringAsync(cancellationToken));
         var token = document.RootElement.GetProperty("connectionToken").GetString();
@@ -37,6 +38,7 @@ internal sealed class FrozenHubClient : IAsyncDisposable
             },
         };
         var uri = new UriBuilder(new Uri(baseAddress, $"/hubs/deliveries?id={token}")) { Scheme = "ws" }.Uri;
+        client.socket.Options.SetRequestHeader("Cookie", cookie);
         await client.socket.ConnectAsync(uri, new HttpMessageInvoker(handler), cancellationToken);
 
         await client.SendAsync("{\"protocol\":\"json\",\"version\":1}", cancellationToken);

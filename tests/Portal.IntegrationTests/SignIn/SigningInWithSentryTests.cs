@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.SignalR.Client;
 using Portal.IntegrationTests.TestSupport;
 
 namespace Portal.IntegrationTests.SignIn;
@@ -9,11 +10,13 @@ public sealed class SigningInWithSentryTests : InstallationTestHost
     {
         portal.Settings["SignIn:ClientId"] = FakeSentry.OAuthClientId;
         portal.Settings["SignIn:ClientSecret"] = FakeSentry.OAuthClientSecret;
+        portal.Settings["SignIn:OperatorUserIds:0"] = "999";
     }
 
     [Fact]
     public async Task The_round_trip_through_Sentry_signs_the_person_in_with_PKCE_and_returns_to_the_page_asked_for()
     {
+        await InstallAsync("acme");
         Sentry.SignedInUser = Sentry.AddUser(123, "Jane Doe", "acme");
         var browser = Browser();
 
@@ -103,6 +106,94 @@ public sealed class SigningInWithSentryTests : InstallationTestHost
         using var signedIn = await browser.GetAsync(callback, TestContext.Current.CancellationToken);
 
         Assert.Equal("/", signedIn.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task A_person_whose_organizations_have_not_installed_the_app_gets_the_no_access_page()
+    {
+        await InstallAsync("acme");
+        Sentry.SignedInUser = Sentry.AddUser(321, "Outside Person", "globex");
+        var browser = Browser();
+
+        using var signedIn = await browser.GetAsync(await ThroughSentryAsync(browser, "/"), TestContext.Current.CancellationToken);
+        using var home = await browser.GetAsync("/", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Redirect, home.StatusCode);
+        Assert.Equal("/signin/no-access", home.Headers.Location!.AbsolutePath);
+        using var page = await browser.GetAsync(home.Headers.Location, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Forbidden, page.StatusCode);
+        Assert.Contains("none of your Sentry organizations has installed this app", await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Members_see_exactly_their_organizations_on_pages_and_on_the_hub_and_operators_see_all()
+    {
+        var acme = await InstallAsync("acme");
+        var globex = await InstallAsync("globex");
+        await DeliverIssueAsync(acme, "900000001");
+        await DeliverIssueAsync(globex, "900000002");
+        var member = await SignInAsync(Sentry.AddUser(123, "Jane Doe", "acme", "umbrella"));
+        var operatorBrowser = await SignInAsync(Sentry.AddUser(999, "Ops Person"));
+
+        var memberDeliveries = await member.Browser.GetStringAsync("/", TestContext.Current.CancellationToken);
+        var memberInstallations = await member.Browser.GetStringAsync("/installations", TestContext.Current.CancellationToken);
+        var operatorDeliveries = await operatorBrowser.Browser.GetStringAsync("/", TestContext.Current.CancellationToken);
+
+        Assert.Contains(">acme<", memberDeliveries, StringComparison.Ordinal);
+        Assert.DoesNotContain("globex", memberDeliveries, StringComparison.Ordinal);
+        Assert.Contains(acme.Uuid.ToString(), memberInstallations, StringComparison.Ordinal);
+        Assert.DoesNotContain(globex.Uuid.ToString(), memberInstallations, StringComparison.Ordinal);
+        Assert.Contains(">acme<", operatorDeliveries, StringComparison.Ordinal);
+        Assert.Contains(">globex<", operatorDeliveries, StringComparison.Ordinal);
+
+        var memberHub = new System.Collections.Concurrent.ConcurrentQueue<Portal.Realtime.DeliverySummary>();
+        var operatorHub = new System.Collections.Concurrent.ConcurrentQueue<Portal.Realtime.DeliverySummary>();
+        await using var memberConnection = await SubscribeAsync(member.Cookie, memberHub);
+        await using var operatorConnection = await SubscribeAsync(operatorBrowser.Cookie, operatorHub);
+        await DeliverIssueAsync(acme, "900000003");
+        await DeliverIssueAsync(globex, "900000004");
+
+        await Eventually.TrueAsync(() => Task.FromResult(operatorHub.Count(s => s.State == "Processed") >= 2), "both processed deliveries on the operator's hub");
+        await Eventually.TrueAsync(() => Task.FromResult(memberHub.Any(s => s.State == "Processed")), "the member's processed delivery");
+        Assert.All(memberHub, summary => Assert.Equal("acme", summary.OrganizationSlug));
+        Assert.Contains(operatorHub, summary => summary.OrganizationSlug == "globex");
+    }
+
+    private async Task DeliverIssueAsync(FakeInstallation installation, string issueId)
+    {
+        var body = System.Text.Encoding.ASCII.GetBytes(System.Text.Encoding.ASCII.GetString(SampleDeliveries.Named("webhook.issue.created.json").Body)
+            .Replace(PortalWithSentryFactory.SampleInstallation, installation.Uuid.ToString(), StringComparison.Ordinal)
+            .Replace("1170820242", issueId, StringComparison.Ordinal));
+        using var request = SignedRequests.Webhook("issue", body, FakeSentry.ClientSecret,
+            timestamp: Time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var response = await Portal.CreateClient().SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await Portal.ProcessedDeliveryAsync(body);
+    }
+
+    private async Task<(HttpClient Browser, string Cookie)> SignInAsync(FakeUser user)
+    {
+        Sentry.SignedInUser = user;
+        var browser = Browser();
+        using var signedIn = await browser.GetAsync(await ThroughSentryAsync(browser, "/"), TestContext.Current.CancellationToken);
+        var cookie = signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("portal.session=", StringComparison.Ordinal)).Split(';')[0];
+        return (browser, cookie);
+    }
+
+    private async Task<Microsoft.AspNetCore.SignalR.Client.HubConnection> SubscribeAsync(string cookie, System.Collections.Concurrent.ConcurrentQueue<Portal.Realtime.DeliverySummary> received)
+    {
+        var connection = new Microsoft.AspNetCore.SignalR.Client.HubConnectionBuilder()
+            .WithUrl(new Uri(Portal.Server.BaseAddress, "/hubs/deliveries"), options =>
+            {
+                options.HttpMessageHandlerFactory = _ => Portal.Server.CreateHandler();
+                options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.LongPolling;
+                options.Headers["Cookie"] = cookie;
+            })
+            .Build();
+        connection.On<Portal.Realtime.DeliverySummary>("delivery", received.Enqueue);
+        await connection.StartAsync(TestContext.Current.CancellationToken);
+        await connection.InvokeAsync("Subscribe", (long?)null, TestContext.Current.CancellationToken);
+        return connection;
     }
 
     // The browser's trip: the portal's challenge, then Sentry's authorize page, which sends it back with a code.

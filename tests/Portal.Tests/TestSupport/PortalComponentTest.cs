@@ -1,11 +1,16 @@
+using System.Security.Claims;
+using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 using MudBlazor.Services;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Realtime;
+using Portal.SignIn;
 
 namespace Portal.Tests.TestSupport;
 
@@ -21,9 +26,17 @@ public abstract class PortalComponentTest : BunitContext
     protected PortalComponentTest(Action<IServiceCollection>? configure = null)
     {
         Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton<IHostEnvironment>(new HostingEnvironment { EnvironmentName = Environments.Development });
+        Services.AddOptions<SignInOptions>();
+        Services.AddSingleton<PortalAccess>();
         configure?.Invoke(Services);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
+
+        // The local developer of Development: an operator, who sees every organization.
+        Authorization = this.AddAuthorization();
+        Authorization.SetAuthorized("Local developer").SetClaims(
+            new Claim(ClaimTypes.NameIdentifier, SignInEndpoints.LocalUserId), new Claim(SentryClaimTypes.Operator, "true"));
         Services.AddDbContextFactory<PortalDbContext>(options => options.UseSqlite($"Data Source={databasePath}"));
         Services.AddSingleton<DeliveryPublisher>();
         Services.AddSingleton<DeliveryHistory>();
@@ -31,6 +44,9 @@ public abstract class PortalComponentTest : BunitContext
         using var db = OpenDatabase();
         db.Database.Migrate();
     }
+
+    /// <summary>Who the rendered components see as signed in; tests may switch to a member.</summary>
+    protected BunitAuthorizationContext Authorization { get; }
 
     protected DeliveryPublisher Publisher => Services.GetRequiredService<DeliveryPublisher>();
 
