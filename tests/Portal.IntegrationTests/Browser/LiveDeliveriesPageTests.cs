@@ -41,6 +41,15 @@ public sealed class LiveDeliveriesPageTests(BrowserSession session) : IClassFixt
         Assert.Equal(0, await page.EvaluateAsync<int>("document.querySelectorAll('[data-testid=deliveries] script').length"));
 
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserSession.ScreenshotDirectory, "deliveries.png"), FullPage = true });
+
+        await row.GetByTestId("detail-link").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("payload")).ToContainTextAsync("\"shortId\": \"FRONT-END-9\"");
+        await Assertions.Expect(page.GetByTestId("state")).ToHaveTextAsync("Processed");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserSession.ScreenshotDirectory, "delivery-detail.png"), FullPage = true });
+
+        await page.GotoAsync(new Uri(session.BaseAddress, "/installations").ToString());
+        await Assertions.Expect(page.GetByTestId("organization")).ToHaveTextAsync("test-org");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserSession.ScreenshotDirectory, "installations.png"), FullPage = true });
         Assert.Empty(problems);
     }
 }

@@ -1,0 +1,11 @@
+namespace Portal.Dashboard;
+
+internal static class DashboardRegistration
+{
+    /// <summary>The services behind the dashboard's pages.</summary>
+    public static IHostApplicationBuilder AddDashboard(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<DeliveryDetails>();
+        return builder;
+    }
+}
