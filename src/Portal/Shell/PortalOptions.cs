@@ -6,6 +6,12 @@ public sealed class PortalOptions
     public const string SectionName = "Portal";
 
     /// <summary>
+    /// The portal's public https address, for the values pasted into Sentry and the links handed to it; without it
+    /// pages use the address they were opened on.
+    /// </summary>
+    public Uri? PublicBaseUrl { get; set; }
+
+    /// <summary>
     /// Where the Data Protection key ring lives (it decrypts the stored tokens). Default: <c>keys/</c> beside the
     /// database. Keep it out of backups that travel with the database, and never delete keys.
     /// </summary>

@@ -8,6 +8,7 @@ internal static class PortalUiRegistration
     /// <summary>Razor components on interactive server rendering, MudBlazor, health checks.</summary>
     public static IHostApplicationBuilder AddPortalUi(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.SectionName);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");

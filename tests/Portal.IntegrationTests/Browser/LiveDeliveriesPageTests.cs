@@ -50,6 +50,10 @@ public sealed class LiveDeliveriesPageTests(BrowserSession session) : IClassFixt
         await page.GotoAsync(new Uri(session.BaseAddress, "/installations").ToString());
         await Assertions.Expect(page.GetByTestId("organization")).ToHaveTextAsync("test-org");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserSession.ScreenshotDirectory, "installations.png"), FullPage = true });
+
+        await page.GotoAsync(new Uri(session.BaseAddress, "/app-setup").ToString());
+        await Assertions.Expect(page.GetByTestId("setup-value").First).ToHaveTextAsync(new Uri(session.BaseAddress, "/sentry/webhook").ToString());
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserSession.ScreenshotDirectory, "app-setup.png"), FullPage = true });
         Assert.Empty(problems);
     }
 }

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Options;
+using Portal.SentryPlatform;
+using Portal.Shell;
+
+namespace Portal.AppSetup;
+
+/// <summary>The exact values to paste into Sentry for this portal, built from its configuration and public address.</summary>
+public static class AppSetupValues
+{
+    public static IReadOnlyList<AppSetupValue> SentryApp(Uri baseUrl, SentryOptions sentry)
+    {
+        ArgumentNullException.ThrowIfNull(baseUrl);
+        ArgumentNullException.ThrowIfNull(sentry);
+        var root = baseUrl.ToString().TrimEnd('/');
+        return
+        [
+            new("Webhook URL", $"{root}/sentry/webhook", "Every event Sentry sends; signed with the app's client secret."),
+            new("Redirect URL", $"{root}/sentry/setup", "Where Sentry sends the installer after Install (public integrations)."),
+            new("Verify Installation", sentry.VerifyInstallation ? "On" : "Off", "Must match Sentry:VerifyInstallation; the portal sends the verify call when on."),
+            new("Permissions", "Issue & Event: Read · Organization: Read", "Enough to receive issue, error and comment webhooks and to confirm installations."),
+            new("Webhooks", "issue, error, comment", "installation webhooks are always sent; other resources are stored and flagged, never refused."),
+        ];
+    }
+
+    public static IReadOnlyList<AppSetupValue> SignIn(Uri baseUrl)
+    {
+        ArgumentNullException.ThrowIfNull(baseUrl);
+        return
+        [
+            new("Redirect URI (OAuth application)", $"{baseUrl.ToString().TrimEnd('/')}/signin-sentry", "For Sign in with Sentry: User settings → API → Applications; exactly this URL."),
+        ];
+    }
+
+    public static Uri BaseUrlOf(IOptions<PortalOptions> options, string pageBaseUri)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Value.PublicBaseUrl ?? new Uri(pageBaseUri);
+    }
+}
