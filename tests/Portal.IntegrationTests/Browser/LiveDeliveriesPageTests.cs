@@ -47,6 +47,11 @@ public sealed class LiveDeliveriesPageTests(BrowserSession session) : IClassFixt
         await Assertions.Expect(page.GetByTestId("state")).ToHaveTextAsync("Processed");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserSession.ScreenshotDirectory, "delivery-detail.png"), FullPage = true });
 
+        var issueUrl = page.Url;
+        await page.GotoAsync($"{issueUrl}/diff/1");
+        await Assertions.Expect(page.GetByTestId("diff-summary")).ToContainTextAsync("only in #1 (installation.created)");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserSession.ScreenshotDirectory, "delivery-diff.png"), FullPage = true });
+
         await page.GotoAsync(new Uri(session.BaseAddress, "/installations").ToString());
         await Assertions.Expect(page.GetByTestId("organization")).ToHaveTextAsync("test-org");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserSession.ScreenshotDirectory, "installations.png"), FullPage = true });
