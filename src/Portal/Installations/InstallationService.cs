@@ -20,6 +20,7 @@ internal sealed partial class InstallationService(
     InstallationTokenProtector protector,
     InstallationVerifier verifier,
     InstallationLocks locks,
+    InstallationOrganizations organizations,
     IOptions<SentryOptions> options,
     TimeProvider time,
     ILogger<InstallationService> logger)
@@ -57,6 +58,7 @@ internal sealed partial class InstallationService(
         installation = await StoreTokensAsync(db, installation, installationUuid, grant, facts);
         LogExchanged(installationUuid);
         var verificationError = await verifier.ConfirmNewAsync(db, installation, grant.Token, CancellationToken.None);
+        organizations.Remember(installationUuid, installation.OrganizationSlug);
         return verificationError is null
             ? new SetupOutcome(SetupResult.Installed, installation.OrganizationSlug, installation.AppSlug)
             : new SetupOutcome(SetupResult.VerificationFailed, NullIfEmpty(installation.OrganizationSlug), installation.AppSlug, verificationError);
@@ -73,11 +75,13 @@ internal sealed partial class InstallationService(
         {
             db.Installations.Add(NewInstallation(installationUuid, facts));
             await db.SaveChangesAsync(cancellationToken);
+            organizations.Remember(installationUuid, facts.OrganizationSlug ?? "");
             LogRecorded(installationUuid, facts.OrganizationSlug ?? "");
             return;
         }
 
         await RecordFactsAsync(db, installation, facts, cancellationToken);
+        organizations.Remember(installationUuid, installation.OrganizationSlug);
     }
 
     /// <summary><c>installation.deleted</c>: the tokens go at once (reliability.md O7); the row stays for history.</summary>

@@ -17,6 +17,7 @@ internal sealed partial class InstallationVerifier(
     SentryApiClient sentry,
     InstallationApi api,
     InstallationLocks locks,
+    InstallationOrganizations organizations,
     IOptions<SentryOptions> options,
     TimeProvider time,
     ILogger<InstallationVerifier> logger) : BackgroundService
@@ -131,6 +132,7 @@ internal sealed partial class InstallationVerifier(
         installation.VerificationError = null;
         installation.NextVerificationAt = null;
         await db.SaveChangesAsync(CancellationToken.None);
+        organizations.Remember(installation.Uuid, info.OrganizationSlug);
         LogConfirmed(installation.Uuid, info.OrganizationSlug);
     }
 

@@ -6,6 +6,7 @@ internal static class InstallationsRegistration
     public static IHostApplicationBuilder AddInstallations(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<InstallationLocks>();
+        builder.Services.AddSingleton<InstallationOrganizations>();
         builder.Services.AddSingleton<InstallationTokenProtector>();
         builder.Services.AddSingleton<InstallationTokens>();
         builder.Services.AddSingleton<InstallationApi>();
@@ -14,6 +15,7 @@ internal static class InstallationsRegistration
         builder.Services.AddSingleton<InstallationDirectory>();
 
         // Started before the webhook services: the internal installation exists before any delivery is processed.
+        builder.Services.AddHostedService(services => services.GetRequiredService<InstallationOrganizations>());
         builder.Services.AddHostedService<InternalIntegrationInstaller>();
         builder.Services.AddHostedService(services => services.GetRequiredService<InstallationVerifier>());
         return builder;

@@ -13,6 +13,7 @@ namespace Portal.Installations;
 internal sealed partial class InternalIntegrationInstaller(
     IDbContextFactory<PortalDbContext> dbFactory,
     InstallationTokenProtector protector,
+    InstallationOrganizations organizations,
     IOptions<SentryOptions> options,
     TimeProvider time,
     ILogger<InternalIntegrationInstaller> logger) : IHostedService
@@ -57,6 +58,7 @@ internal sealed partial class InternalIntegrationInstaller(
         installation.UninstalledAt = null;
         installation.ConcurrencyToken = Guid.NewGuid();
         await db.SaveChangesAsync(cancellationToken);
+        organizations.Remember(uuid, installation.OrganizationSlug);
         LogInternalIntegration(uuid, installation.OrganizationSlug);
     }
 

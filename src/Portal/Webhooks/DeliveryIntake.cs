@@ -11,7 +11,7 @@ namespace Portal.Webhooks;
 /// lookup, and hands it to the writer. Nothing here can refuse a correctly signed delivery (reliability.md W3).
 /// </summary>
 internal sealed partial class DeliveryIntake(
-    DeliveryWriter writer, WebhookMetrics metrics, WarningThrottle throttle, TimeProvider time, ILogger<DeliveryIntake> logger)
+    DeliveryWriter writer, Portal.Installations.InstallationOrganizations organizations, WebhookMetrics metrics, WarningThrottle throttle, TimeProvider time, ILogger<DeliveryIntake> logger)
 {
     /// <summary>Skew allowed for <c>Sentry-Hook-Timestamp</c> (reliability.md W6).</summary>
     public static readonly TimeSpan TimestampTolerance = TimeSpan.FromSeconds(300);
@@ -44,6 +44,7 @@ internal sealed partial class DeliveryIntake(
             Resource = resource ?? "unknown",
             Action = envelope.Action is { } action ? Truncate(action, 64) : null,
             InstallationUuid = envelope.InstallationUuid,
+            OrganizationSlug = organizations.Find(envelope.InstallationUuid),
             ReceivedAt = now,
             HookTimestamp = hookTimestamp,
             Flags = flags,

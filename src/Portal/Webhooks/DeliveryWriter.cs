@@ -117,7 +117,7 @@ internal sealed partial class DeliveryWriter(
                 metrics.Committed(committedAt - delivery.ReceivedAt);
                 publisher.Publish(new DeliverySummary(
                     id, DeliverySummaryKind.Stored, delivery.ReceivedAt, committedAt, delivery.Resource, delivery.Action,
-                    delivery.InstallationUuid, null, DeliveryFlagNames.Of(delivery.Flags), nameof(DeliveryState.Pending), 0, null, null));
+                    delivery.InstallationUuid, delivery.OrganizationSlug, DeliveryFlagNames.Of(delivery.Flags), nameof(DeliveryState.Pending), 0, null, null));
             }
             else
             {

@@ -20,6 +20,9 @@ internal sealed class PendingDelivery : QueuedWrite
 
     public Guid? InstallationUuid { get; init; }
 
+    /// <summary>The installation's organization when it is already known; the live "stored" message carries it.</summary>
+    public string? OrganizationSlug { get; init; }
+
     public required DateTimeOffset ReceivedAt { get; init; }
 
     public long? HookTimestamp { get; init; }

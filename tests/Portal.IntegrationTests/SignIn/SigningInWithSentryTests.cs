@@ -156,6 +156,9 @@ public sealed class SigningInWithSentryTests : InstallationTestHost
         await Eventually.TrueAsync(() => Task.FromResult(operatorHub.Count(s => s.State == "Processed") >= 2), "both processed deliveries on the operator's hub");
         await Eventually.TrueAsync(() => Task.FromResult(memberHub.Any(s => s.State == "Processed")), "the member's processed delivery");
         Assert.All(memberHub, summary => Assert.Equal("acme", summary.OrganizationSlug));
+
+        // The live "stored" message already names the organization, so members hear of it before processing.
+        Assert.Contains(memberHub, summary => summary.Kind == global::Portal.Realtime.DeliverySummaryKind.Stored);
         Assert.Contains(operatorHub, summary => summary.OrganizationSlug == "globex");
     }
 

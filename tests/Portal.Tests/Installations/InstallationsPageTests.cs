@@ -29,6 +29,7 @@ public sealed class InstallationsPageTests : PortalComponentTest
         services.AddSingleton(Options.Create(new SentryOptions { BaseUrl = new Uri("http://127.0.0.1:9/"), ClientId = "c", ClientSecret = "s" }));
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<SentryApiClient>(provider, new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9/") }));
         services.AddSingleton<InstallationLocks>();
+        services.AddSingleton<InstallationOrganizations>();
         services.AddSingleton<InstallationTokenProtector>();
         services.AddSingleton<InstallationTokens>();
         services.AddSingleton<InstallationApi>();
