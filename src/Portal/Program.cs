@@ -14,7 +14,7 @@ builder.AddPortalDataProtection();       // the key ring that protects tokens at
 builder.AddSentryPlatform();             // validated Sentry options, signing keys, the Sentry API client
 builder.AddSentrySignIn();               // session cookie + "Sign in with Sentry" (local sign-in in Development)
 builder.AddPortalUi();                   // Razor components, MudBlazor, health checks
-builder.AddDashboard();                  // delivery detail and replay
+builder.AddDashboard();                  // delivery detail, replay and diff, the overview
 builder.AddRealtime();                   // the live stream and its SignalR hub
 builder.AddInstallations();              // install redirect, token exchange/refresh, verification
 builder.AddWebhooks();                   // intake → single writer → processor

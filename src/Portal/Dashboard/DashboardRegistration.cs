@@ -6,6 +6,7 @@ internal static class DashboardRegistration
     public static IHostApplicationBuilder AddDashboard(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<DeliveryDetails>();
+        builder.Services.AddSingleton<DeliveryStatistics>();
         return builder;
     }
 }

@@ -15,6 +15,7 @@ internal sealed partial class DeliveryWriter(
     DeliveryPublisher publisher,
     WorkSignal processorSignal,
     WebhookMetrics metrics,
+    AcknowledgementLatencies latencies,
     TimeProvider time,
     ILogger<DeliveryWriter> logger) : BackgroundService
 {
@@ -115,6 +116,7 @@ internal sealed partial class DeliveryWriter(
             {
                 delivery.Complete(new StoreOutcome(StoreResult.Stored, id));
                 metrics.Committed(committedAt - delivery.ReceivedAt);
+                latencies.Record(committedAt - delivery.ReceivedAt);
                 publisher.Publish(new DeliverySummary(
                     id, DeliverySummaryKind.Stored, delivery.ReceivedAt, committedAt, delivery.Resource, delivery.Action,
                     delivery.InstallationUuid, delivery.OrganizationSlug, DeliveryFlagNames.Of(delivery.Flags), nameof(DeliveryState.Pending), 0, null, null));

@@ -12,6 +12,7 @@ internal static class WebhooksRegistration
         builder.Services.AddSingleton<DeliveryWriter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DeliveryWriter>());
         builder.Services.AddSingleton<DeliveryIntake>();
+        builder.Services.AddSingleton<AcknowledgementLatencies>();
 
         builder.Services.AddSingleton<IWebhookHandler, InstallationWebhookHandler>();
         builder.Services.AddSingleton<WebhookDispatcher>();

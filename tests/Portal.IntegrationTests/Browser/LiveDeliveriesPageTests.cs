@@ -56,6 +56,10 @@ public sealed class LiveDeliveriesPageTests(BrowserSession session) : IClassFixt
         await Assertions.Expect(page.GetByTestId("organization")).ToHaveTextAsync("test-org");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserSession.ScreenshotDirectory, "installations.png"), FullPage = true });
 
+        await page.GotoAsync(new Uri(session.BaseAddress, "/overview").ToString());
+        await Assertions.Expect(page.GetByTestId("stat-last-hour")).ToHaveTextAsync("2");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserSession.ScreenshotDirectory, "overview.png"), FullPage = true });
+
         await page.GotoAsync(new Uri(session.BaseAddress, "/app-setup").ToString());
         await Assertions.Expect(page.GetByTestId("setup-value").First).ToHaveTextAsync(new Uri(session.BaseAddress, "/sentry/webhook").ToString());
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserSession.ScreenshotDirectory, "app-setup.png"), FullPage = true });

@@ -1,16 +1,14 @@
 using System.Text;
-using Microsoft.Extensions.DependencyInjection;
 using Portal.Dashboard;
 using Portal.Data.Entities;
 using Portal.Tests.TestSupport;
-using Portal.Webhooks;
 
 namespace Portal.Tests.Dashboard;
 
 public sealed class DeliveryDetailPageTests : PortalComponentTest
 {
     public DeliveryDetailPageTests()
-        : base(AddDetailServices)
+        : base(DeliveryPageServices.Add)
     {
     }
 
@@ -46,17 +44,5 @@ public sealed class DeliveryDetailPageTests : PortalComponentTest
         Assert.Empty(cut.FindAll("img"));
         Assert.DoesNotContain(cut.FindAll("a"), a => (a.GetAttribute("href") ?? "").StartsWith("javascript:", StringComparison.OrdinalIgnoreCase));
         Assert.Equal("<script>window.__xss=2</script>", cut.Find("[data-testid=summary]").TextContent);
-    }
-
-    private static void AddDetailServices(IServiceCollection services)
-    {
-        services.AddLogging();
-        services.AddMetrics();
-        services.AddSingleton(new Portal.Data.PortalDataSettings("Data Source=:memory:"));
-        services.AddSingleton<IDeliveryStore, SqliteDeliveryStore>();
-        services.AddSingleton<WebhookMetrics>();
-        services.AddSingleton<WorkSignal>();
-        services.AddSingleton<DeliveryWriter>();
-        services.AddSingleton<DeliveryDetails>();
     }
 }

@@ -1,26 +1,14 @@
 using System.Text;
-using Microsoft.Extensions.DependencyInjection;
 using Portal.Dashboard;
 using Portal.Data.Entities;
 using Portal.Tests.TestSupport;
-using Portal.Webhooks;
 
 namespace Portal.Tests.Dashboard;
 
 public sealed class DeliveryDiffPageTests : PortalComponentTest
 {
     public DeliveryDiffPageTests()
-        : base(services =>
-        {
-            services.AddLogging();
-            services.AddMetrics();
-            services.AddSingleton(new Portal.Data.PortalDataSettings("Data Source=:memory:"));
-            services.AddSingleton<IDeliveryStore, SqliteDeliveryStore>();
-            services.AddSingleton<WebhookMetrics>();
-            services.AddSingleton<WorkSignal>();
-            services.AddSingleton<DeliveryWriter>();
-            services.AddSingleton<DeliveryDetails>();
-        })
+        : base(DeliveryPageServices.Add)
     {
     }
 

@@ -29,6 +29,7 @@ public abstract class PortalComponentTest : BunitContext
         Services.AddSingleton<IHostEnvironment>(new HostingEnvironment { EnvironmentName = Environments.Development });
         Services.AddOptions<SignInOptions>();
         Services.AddSingleton<PortalAccess>();
+        Services.AddSingleton(new PortalDataSettings($"Data Source={databasePath}"));
         configure?.Invoke(Services);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();

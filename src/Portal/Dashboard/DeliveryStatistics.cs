@@ -1,0 +1,89 @@
+using Microsoft.Data.Sqlite;
+using Portal.Data;
+using Portal.SignIn;
+using Portal.Webhooks;
+
+namespace Portal.Dashboard;
+
+/// <summary>
+/// Aggregates for the overview, computed in SQLite (grouped by minute and resource) rather than by loading rows,
+/// and always within the person's scope. Acknowledgement times are the portal's own health and not per tenant.
+/// </summary>
+internal sealed class DeliveryStatistics(PortalDataSettings settings, AcknowledgementLatencies latencies, TimeProvider time)
+{
+    public const int Minutes = 60;
+
+    public async Task<OverviewSnapshot> SnapshotAsync(AccessScope scope, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        var now = time.GetUtcNow();
+        var firstMinute = now.UtcTicks / TimeSpan.TicksPerMinute - (Minutes - 1);
+        var from = new DateTimeOffset(firstMinute * TimeSpan.TicksPerMinute, TimeSpan.Zero);
+
+        await using var connection = new SqliteConnection(settings.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        var (filter, parameters) = ScopeFilter(scope);
+
+        var perMinute = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        await using (var command = connection.CreateCommand())
+        {
+            // ReceivedAt is stored as UTC ticks (UtcTicksConverter).
+            command.CommandText = $"""
+                SELECT "ReceivedAt" / {TimeSpan.TicksPerMinute} AS minute, "Resource", COUNT(*)
+                FROM "WebhookDeliveries" WHERE "ReceivedAt" >= $from {filter}
+                GROUP BY minute, "Resource";
+                """;
+            command.Parameters.AddWithValue("$from", from.UtcTicks);
+            command.Parameters.AddRange(parameters.Select(p => new SqliteParameter(p.Name, p.Value)).ToArray());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var index = (int)(reader.GetInt64(0) - firstMinute);
+                if (index is >= 0 and < Minutes)
+                {
+                    var resource = reader.GetString(1);
+                    if (!perMinute.TryGetValue(resource, out var counts))
+                    {
+                        perMinute[resource] = counts = new double[Minutes];
+                    }
+
+                    counts[index] += reader.GetInt64(2);
+                }
+            }
+        }
+
+        var states = new long[4];
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"""SELECT "State", COUNT(*) FROM "WebhookDeliveries" WHERE 1 = 1 {filter} GROUP BY "State";""";
+            command.Parameters.AddRange(parameters.Select(p => new SqliteParameter(p.Name, p.Value)).ToArray());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (reader.GetInt32(0) is var state and >= 0 and < 4)
+                {
+                    states[state] = reader.GetInt64(1);
+                }
+            }
+        }
+
+        var acknowledged = latencies.Percentiles(50, 99);
+        return new OverviewSnapshot(
+            from, [.. perMinute.Keys.Order(StringComparer.Ordinal)], perMinute, (int)perMinute.Values.Sum(c => c.Sum()),
+            (int)states[0], (int)states[2], (int)states[3], acknowledged?[0], acknowledged?[1]);
+    }
+
+    // Members see their organizations' rows only (never orphans); operators see all.
+    private static (string Filter, List<(string Name, object Value)> Parameters) ScopeFilter(AccessScope scope)
+    {
+        if (scope.AllOrganizations)
+        {
+            return ("", []);
+        }
+
+        var parameters = scope.Organizations.Select((organization, i) => ($"$org{i}", (object)organization)).ToList();
+        return parameters.Count == 0
+            ? ("AND 0 = 1", [])
+            : ($"AND \"OrganizationSlug\" IN ({string.Join(", ", parameters.Select(p => p.Item1))})", parameters);
+    }
+}
