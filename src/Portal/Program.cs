@@ -4,6 +4,7 @@ using Portal.Installations;
 using Portal.Realtime;
 using Portal.SentryPlatform;
 using Portal.SignIn;
+using Portal.Simulation;
 using Portal.Shell;
 using Portal.Webhooks;
 
@@ -15,6 +16,7 @@ builder.AddSentryPlatform();             // validated Sentry options, signing ke
 builder.AddSentrySignIn();               // session cookie + "Sign in with Sentry" (local sign-in in Development)
 builder.AddPortalUi();                   // Razor components, MudBlazor, health checks
 builder.AddDashboard();                  // delivery detail, replay and diff, the overview
+builder.AddSimulation();                 // the simulator page's client (Development only)
 builder.AddRealtime();                   // the live stream and its SignalR hub
 builder.AddInstallations();              // install redirect, token exchange/refresh, verification
 builder.AddWebhooks();                   // intake → single writer → processor

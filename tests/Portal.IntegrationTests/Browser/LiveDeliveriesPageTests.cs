@@ -6,6 +6,11 @@ namespace Portal.IntegrationTests.Browser;
 
 public sealed class LiveDeliveriesPageTests(BrowserSession session) : IClassFixture<BrowserSession>
 {
+    // Every sample but installation.deleted, which would uninstall the organization the page shows.
+    private static readonly string[] AcknowledgedStatuses = ["200", "202"];
+
+    private static readonly int SimulatedEvents = Portal.Simulator.SentrySamples.Webhooks.Count - 1;
+
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -59,6 +64,12 @@ public sealed class LiveDeliveriesPageTests(BrowserSession session) : IClassFixt
         await page.GotoAsync(new Uri(session.BaseAddress, "/overview").ToString());
         await Assertions.Expect(page.GetByTestId("stat-last-hour")).ToHaveTextAsync("2");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserSession.ScreenshotDirectory, "overview.png"), FullPage = true });
+
+        await page.GotoAsync(new Uri(session.BaseAddress, "/simulator").ToString());
+        await page.GetByTestId("send-all").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("result-status")).ToHaveCountAsync(SimulatedEvents);
+        Assert.All(await page.GetByTestId("result-status").AllTextContentsAsync(), status => Assert.Contains(status.Trim(), AcknowledgedStatuses));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserSession.ScreenshotDirectory, "simulator.png"), FullPage = true });
 
         await page.GotoAsync(new Uri(session.BaseAddress, "/app-setup").ToString());
         await Assertions.Expect(page.GetByTestId("setup-value").First).ToHaveTextAsync(new Uri(session.BaseAddress, "/sentry/webhook").ToString());
