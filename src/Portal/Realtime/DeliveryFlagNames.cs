@@ -14,6 +14,9 @@ public static class DeliveryFlagNames
         (DeliveryFlags.Simulated, "simulated"),
     ];
 
+    /// <summary>Every flag's name, in the order they are listed.</summary>
+    public static IEnumerable<string> All => Names.Select(n => n.Name);
+
     public static IReadOnlyList<string> Of(DeliveryFlags flags)
     {
         if (flags == DeliveryFlags.None)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Dashboard;
 using Portal.Data.Entities;
 using Portal.Realtime;
@@ -94,5 +95,24 @@ public sealed class DeliveriesPageTests : PortalComponentTest
 
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=deliveries] tbody tr")), Patience);
         Assert.Contains("beta", cut.Find("[data-testid=deliveries] tbody").TextContent, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/?state=failed", "second")]
+    [InlineData("/?flag=orphan", "second")]
+    [InlineData("/?organization=globex", "third")]
+    [InlineData("/?resource=comment&state=Processed", "third")]
+    public void Filters_by_state_flag_organization_and_resource_can_be_linked_to(string address, string expected)
+    {
+        var third = Delivery("comment", "created", "third");
+        third.OrganizationSlug = "globex";
+        Store(Delivery("issue", "created", "first"), Delivery("issue", "created", "second", DeliveryState.Failed, DeliveryFlags.Orphan), third);
+        Render<MudBlazor.MudPopoverProvider>();
+        Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo(address);
+
+        var cut = Render<DeliveriesPage>();
+
+        var row = Assert.Single(cut.FindAll("[data-testid=deliveries] tbody tr"));
+        Assert.Contains(expected, row.TextContent, StringComparison.Ordinal);
     }
 }
