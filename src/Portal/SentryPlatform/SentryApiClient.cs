@@ -106,14 +106,14 @@ internal sealed partial class SentryApiClient(HttpClient http, IOptions<SentryOp
 
         using var document = await ReadJsonAsync(operation, response, cancellationToken);
         var root = document.RootElement;
-        if (StringOf(root, "token") is not { Length: > 0 } token)
+        if (root.StringOf("token") is not { Length: > 0 } token)
         {
             throw Unexpected(operation, "it has no token");
         }
 
         // An internal integration's token has no expiry and no refresh token; an installation's always has both.
-        var refreshToken = StringOf(root, "refreshToken") ?? "";
-        DateTimeOffset? expiresAt = StringOf(root, "expiresAt") is { } text
+        var refreshToken = root.StringOf("refreshToken") ?? "";
+        DateTimeOffset? expiresAt = root.StringOf("expiresAt") is { } text
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
                 ? parsed.ToUniversalTime()
                 : null;
@@ -217,23 +217,18 @@ internal sealed partial class SentryApiClient(HttpClient http, IOptions<SentryOp
         using var document = await ReadJsonAsync(operation, response, cancellationToken);
         var root = document.RootElement;
         var organization = root.TryGetProperty("organization", out var org) && org.ValueKind == JsonValueKind.Object ? org : default;
-        if (!Guid.TryParse(StringOf(root, "uuid"), out var uuid) || StringOf(organization, "slug") is not { Length: > 0 } slug)
+        if (!Guid.TryParse(root.StringOf("uuid"), out var uuid) || organization.StringOf("slug") is not { Length: > 0 } slug)
         {
             throw Unexpected(operation, "it names no installation uuid or organization");
         }
 
         long? organizationId = organization.TryGetProperty("id", out var id) && id.TryGetInt64(out var number) ? number : null;
-        var app = root.TryGetProperty("app", out var appElement) ? StringOf(appElement, "slug") : null;
-        return new SentryInstallationInfo(uuid, StringOf(root, "status") ?? "", slug, organizationId, app);
+        var app = root.TryGetProperty("app", out var appElement) ? appElement.StringOf("slug") : null;
+        return new SentryInstallationInfo(uuid, root.StringOf("status") ?? "", slug, organizationId, app);
     }
 
     private static SentryApiException Unexpected(string operation, string why) =>
         new(SentryApiFailure.UnexpectedAnswer, $"Sentry's answer to {operation} is not what the portal expects: {why}.");
-
-    private static string? StringOf(JsonElement element, string property) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
 
     // Sentry's errors are {"detail": "..."} (sentry-contract.md §0); DRF validation errors are {"field": ["..."]}.
     private static async Task<string?> DetailOfAsync(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -243,7 +238,7 @@ internal sealed partial class SentryApiClient(HttpClient http, IOptions<SentryOp
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
             using var document = JsonDocument.Parse(text);
             var root = document.RootElement;
-            if (StringOf(root, "detail") is { } detail)
+            if (root.StringOf("detail") is { } detail)
             {
                 return Clean(detail);
             }

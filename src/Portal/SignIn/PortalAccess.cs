@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
@@ -16,6 +17,10 @@ namespace Portal.SignIn;
 internal sealed class PortalAccess(IDbContextFactory<PortalDbContext> dbFactory, IOptionsMonitor<SignInOptions> signIn, IHostEnvironment environment)
 {
     public const string PolicyName = "PortalAccess";
+
+    /// <summary>The scope of the person a component renders for (its cascading authentication state; none: nobody).</summary>
+    public async Task<AccessScope> ScopeOfAsync(Task<AuthenticationState>? authentication, CancellationToken cancellationToken) =>
+        authentication is null ? AccessScope.None : await ScopeOfAsync((await authentication).User, cancellationToken);
 
     public async Task<AccessScope> ScopeOfAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Portal.Installations;
+using Portal.SentryPlatform;
 
 namespace Portal.Webhooks;
 
@@ -39,14 +40,14 @@ internal sealed partial class InstallationWebhookHandler(InstallationService ins
     {
         var organization = payload.TryGetProperty("organization", out var org) && org.ValueKind == JsonValueKind.Object ? org : default;
         var facts = new InstallationFacts(
-            StringOf(organization, "slug"),
+            organization.StringOf("slug"),
             organization.ValueKind == JsonValueKind.Object && organization.TryGetProperty("id", out var id) && id.TryGetInt64(out var orgId) ? orgId : null,
-            payload.TryGetProperty("app", out var app) ? StringOf(app, "slug") : null);
+            payload.TryGetProperty("app", out var app) ? app.StringOf("slug") : null);
 
         // Recorded first, so the organization's deliveries are not orphans while the exchange waits for Sentry. A
         // retried delivery after the exchange has no code any more (the grant is gone).
         await installations.RecordAsync(uuid, facts, cancellationToken);
-        if (StringOf(payload, "code") is not { Length: > 0 } code)
+        if (payload.StringOf("code") is not { Length: > 0 } code)
         {
             return;
         }
@@ -72,11 +73,6 @@ internal sealed partial class InstallationWebhookHandler(InstallationService ins
                 break;
         }
     }
-
-    private static string? StringOf(JsonElement element, string property) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Installation {InstallationUuid} holds its tokens but Sentry has not confirmed it yet ({Reason}); the verifier retries")]
     private partial void LogVerificationPending(Guid installationUuid, string reason);

@@ -1,18 +1,17 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Portal.IntegrationTests.TestSupport;
 
 namespace Portal.IntegrationTests.SignIn;
 
-public sealed partial class LocalSignInTests(PortalFactory factory) : IClassFixture<PortalFactory>
+public sealed class LocalSignInTests(PortalFactory factory) : IClassFixture<PortalFactory>
 {
     [Fact]
     public async Task In_development_without_sign_in_configured_the_local_sign_in_is_offered_and_works()
     {
         var browser = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         var page = await browser.GetStringAsync("/signin?returnUrl=/installations", TestContext.Current.CancellationToken);
-        var token = AntiforgeryField().Match(page).Groups[1].Value;
+        var token = LocalSignIn.AntiforgeryTokenOf(page);
 
         using var signedIn = await browser.PostAsync("/signin/local", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -35,7 +34,4 @@ public sealed partial class LocalSignInTests(PortalFactory factory) : IClassFixt
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 }

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Portal.SentryPlatform;
 
 namespace Portal.IntegrationTests.TestSupport;
 
@@ -193,13 +194,13 @@ public sealed class FakeSentry : IAsyncDisposable
             return Detail(401, "Invalid request");
         }
 
-        var grantType = StringOf(body, "grant_type");
+        var grantType = body.StringOf("grant_type");
         if (grantType == "urn:sentry:params:oauth:grant-type:jwt-bearer")
         {
             return ManualRefresh(context, uuid);
         }
 
-        if (StringOf(body, "client_id") != ClientId || StringOf(body, "client_secret") != ClientSecret)
+        if (body.StringOf("client_id") != ClientId || body.StringOf("client_secret") != ClientSecret)
         {
             return Detail(401, "Invalid Client ID / Secret pair");
         }
@@ -217,9 +218,9 @@ public sealed class FakeSentry : IAsyncDisposable
         switch (grantType)
         {
             case "authorization_code":
-                return ExchangeCode(installationUuid, StringOf(body, "code"));
+                return ExchangeCode(installationUuid, body.StringOf("code"));
             case "refresh_token":
-                var answer = Refresh(installationUuid, StringOf(body, "refresh_token"));
+                var answer = Refresh(installationUuid, body.StringOf("refresh_token"));
                 if (LoseNextRefreshAnswer && answer is TokenAnswer)
                 {
                     LoseNextRefreshAnswer = false;
@@ -277,8 +278,7 @@ public sealed class FakeSentry : IAsyncDisposable
 
     private IResult ManualRefresh(HttpContext context, string uuid)
     {
-        var authorization = context.Request.Headers.Authorization.ToString();
-        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal) || !ValidJwt(authorization["Bearer ".Length..]))
+        if (BearerOf(context) is not { } jwt || !ValidJwt(jwt))
         {
             return Detail(401, "Invalid Client ID / Secret pair");
         }
@@ -306,9 +306,9 @@ public sealed class FakeSentry : IAsyncDisposable
             return refusal;
         }
 
-        if (StringOf(body, "status") is not "installed")
+        if (body.StringOf("status") is not "installed")
         {
-            return Detail(400, $"Invalid value '{StringOf(body, "status")}' for status. Valid values: 'installed'");
+            return Detail(400, $"Invalid value '{body.StringOf("status")}' for status. Valid values: 'installed'");
         }
 
         if (VerificationsToRefuse > 0)
@@ -327,8 +327,7 @@ public sealed class FakeSentry : IAsyncDisposable
 
     private IResult? Authenticate(HttpContext context, string uuid)
     {
-        var authorization = context.Request.Headers.Authorization.ToString();
-        var token = authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization["Bearer ".Length..] : "";
+        var token = BearerOf(context) ?? "";
         lock (gate)
         {
             if (!tokens.TryGetValue(token, out var pair) || !Guid.TryParse(uuid, out var installationUuid) || pair.Installation != installationUuid)
@@ -431,8 +430,7 @@ public sealed class FakeSentry : IAsyncDisposable
 
     private IResult Organizations(HttpContext context)
     {
-        var authorization = context.Request.Headers.Authorization.ToString();
-        var token = authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization["Bearer ".Length..] : "";
+        var token = BearerOf(context) ?? "";
         lock (gate)
         {
             if (!userTokens.TryGetValue(token, out var userId))
@@ -442,6 +440,12 @@ public sealed class FakeSentry : IAsyncDisposable
 
             return Results.Json(users[userId].Organizations.Select((slug, index) => new { id = (index + 1).ToString(CultureInfo.InvariantCulture), slug, name = slug }));
         }
+    }
+
+    private static string? BearerOf(HttpContext context)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        return authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization["Bearer ".Length..] : null;
     }
 
     private bool Knows(Guid installationUuid)
@@ -489,11 +493,11 @@ public sealed class FakeSentry : IAsyncDisposable
         using var payload = JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(parts[1]));
         var claims = payload.RootElement;
         var now = Time.GetUtcNow().ToUnixTimeSeconds();
-        return StringOf(header.RootElement, "alg") == "HS256"
-            && StringOf(claims, "iss") == ClientId && StringOf(claims, "sub") == ClientId
+        return header.RootElement.StringOf("alg") == "HS256"
+            && claims.StringOf("iss") == ClientId && claims.StringOf("sub") == ClientId
             && claims.TryGetProperty("exp", out var exp) && exp.GetInt64() > now
             && claims.TryGetProperty("iat", out var iat) && iat.GetInt64() <= now + 5
-            && StringOf(claims, "jti") is { Length: > 0 };
+            && claims.StringOf("jti") is { Length: > 0 };
     }
 
     private static object Describe(FakeInstallation installation) => new
@@ -505,11 +509,6 @@ public sealed class FakeSentry : IAsyncDisposable
     };
 
     private static IResult Detail(int status, string detail) => Results.Json(new { detail }, statusCode: status);
-
-    private static string? StringOf(JsonElement element, string property) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
 
     public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body);
 

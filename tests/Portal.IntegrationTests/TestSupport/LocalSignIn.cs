@@ -12,7 +12,7 @@ internal static partial class LocalSignIn
     {
         ArgumentNullException.ThrowIfNull(client);
         var page = await client.GetStringAsync("/signin", cancellationToken);
-        var token = AntiforgeryField().Match(page).Groups[1].Value;
+        var token = AntiforgeryTokenOf(page);
         using var response = await client.PostAsync("/signin/local", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = token,
@@ -23,6 +23,9 @@ internal static partial class LocalSignIn
             throw new InvalidOperationException($"Local sign-in failed: {response.StatusCode}");
         }
     }
+
+    /// <summary>The antiforgery token a server-rendered form carries.</summary>
+    public static string AntiforgeryTokenOf(string page) => AntiforgeryField().Match(page).Groups[1].Value;
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
