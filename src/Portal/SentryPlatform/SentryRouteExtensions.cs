@@ -6,7 +6,9 @@ public static class SentryRouteExtensions
 {
     /// <summary>
     /// Marks the group as called by Sentry's servers: HMAC-checked by <see cref="SentrySignatureFilter"/>, anonymous
-    /// (no cookie), no antiforgery, and no status-code pages, so a 401 reaches Sentry as a 401.
+    /// (no cookie), no antiforgery, and no status-code pages, so a 401 reaches Sentry as a 401. The routes are
+    /// short-circuited: routing runs them at once, skipping the browser middleware (cookies, authorization,
+    /// antiforgery, status-code pages, security headers) that a server-to-server JSON call never needs.
     /// </summary>
     public static RouteGroupBuilder RequireSentrySignature(this RouteGroupBuilder group)
     {
@@ -15,6 +17,7 @@ public static class SentryRouteExtensions
         group.WithMetadata(new SkipStatusCodePagesAttribute());
         group.AllowAnonymous();
         group.DisableAntiforgery();
+        group.ShortCircuit();
         return group;
     }
 
