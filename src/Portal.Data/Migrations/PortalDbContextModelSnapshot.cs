@@ -175,6 +175,8 @@ namespace Portal.Data.Migrations
 
                     b.HasIndex("InstallationUuid");
 
+                    b.HasIndex("ReceivedAt");
+
                     b.HasIndex("RequestId");
 
                     b.HasIndex("Id", "NextAttemptAt")

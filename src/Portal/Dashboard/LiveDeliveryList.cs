@@ -11,6 +11,9 @@ public sealed class LiveDeliveryList(int capacity = LiveDeliveryList.DefaultCapa
 {
     public const int DefaultCapacity = 500;
 
+    /// <summary>How many it keeps; a page that loads older deliveries raises it.</summary>
+    public int Capacity { get; set; } = capacity;
+
     private readonly SortedList<long, DeliverySummary> byId = new(Comparer<long>.Create((a, b) => b.CompareTo(a)));
 
     public IList<DeliverySummary> Items => byId.Values;
@@ -33,17 +36,28 @@ public sealed class LiveDeliveryList(int capacity = LiveDeliveryList.DefaultCapa
             return true;
         }
 
-        if (byId.Count >= capacity && summary.Id < byId.Keys[^1])
+        if (byId.Count >= Capacity && summary.Id < byId.Keys[^1])
         {
             return false;
         }
 
         byId[summary.Id] = summary;
-        while (byId.Count > capacity)
+        while (byId.Count > Capacity)
         {
             byId.RemoveAt(byId.Count - 1);
         }
 
         return true;
     }
+
+    public bool Contains(long id) => byId.ContainsKey(id);
+
+    /// <summary>Removes one delivery (it no longer matches what the page shows); returns whether it was there.</summary>
+    public bool Remove(long id) => byId.Remove(id);
+
+    /// <summary>The oldest id held, or null when empty: where the next older page starts.</summary>
+    public long? OldestId => byId.Count == 0 ? null : byId.Keys[^1];
+
+    /// <summary>The newest id held, or null when empty.</summary>
+    public long? NewestId => byId.Count == 0 ? null : byId.Keys[0];
 }

@@ -17,6 +17,10 @@ public static class DeliveryFlagNames
     /// <summary>Every flag's name, in the order they are listed.</summary>
     public static IEnumerable<string> All => Names.Select(n => n.Name);
 
+    /// <summary>The flag a name stands for (any case), or <see cref="DeliveryFlags.None"/>.</summary>
+    public static DeliveryFlags Parse(string? name) =>
+        Names.FirstOrDefault(n => string.Equals(n.Name, name, StringComparison.OrdinalIgnoreCase)).Flag;
+
     public static IReadOnlyList<string> Of(DeliveryFlags flags)
     {
         if (flags == DeliveryFlags.None)

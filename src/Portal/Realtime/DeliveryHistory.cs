@@ -27,6 +27,34 @@ public sealed class DeliveryHistory(IDbContextFactory<PortalDbContext> dbFactory
             .ToListAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// One page of the deliveries that match <paramref name="filter"/>, newest first, older than
+    /// <paramref name="beforeId"/> when given: keyset paging on the primary key, so the thousandth page costs what
+    /// the first does.
+    /// </summary>
+    public async Task<IReadOnlyList<DeliverySummary>> SearchAsync(
+        DeliveryFilter filter, long? beforeId, int count, AccessScope scope, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var deliveries = filter.Apply(Within(db.WebhookDeliveries, scope));
+        if (beforeId is { } before)
+        {
+            deliveries = deliveries.Where(d => d.Id < before);
+        }
+
+        return await Summaries(deliveries.OrderByDescending(d => d.Id).Take(count)).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The organizations that installed the app and that this person may see, for filter pickers.</summary>
+    public async Task<IReadOnlyList<string>> OrganizationsAsync(AccessScope scope, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var slugs = await db.Installations.AsNoTracking().Select(i => i.OrganizationSlug).Distinct().ToListAsync(cancellationToken);
+        return [.. slugs.Where(scope.Includes).OfType<string>().Order(StringComparer.Ordinal)];
+    }
+
     public async Task<long> LatestIdAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -52,6 +80,6 @@ public sealed class DeliveryHistory(IDbContextFactory<PortalDbContext> dbFactory
         var now = time.GetUtcNow();
         return deliveries.AsNoTracking().Select(d => new DeliverySummary(
             d.Id, DeliverySummaryKind.Backfill, d.ReceivedAt, now, d.Resource, d.Action, d.InstallationUuid, d.OrganizationSlug,
-            DeliveryFlagNames.Of(d.Flags), d.State.ToString(), d.Attempts, d.Summary, d.LastError));
+            DeliveryFlagNames.Of(d.Flags), d.State.ToString(), d.Attempts, d.Summary, d.LastError, d.RequestId));
     }
 }

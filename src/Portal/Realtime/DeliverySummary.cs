@@ -19,7 +19,8 @@ public sealed record DeliverySummary(
     string State,
     int Attempts,
     string? Summary,
-    string? LastError)
+    string? LastError,
+    string? RequestId = null)
 {
     public static DeliverySummary From(WebhookDelivery delivery, DeliverySummaryKind kind, DateTimeOffset publishedAt)
     {
@@ -27,6 +28,6 @@ public sealed record DeliverySummary(
         return new DeliverySummary(
             delivery.Id, kind, delivery.ReceivedAt, publishedAt, delivery.Resource, delivery.Action, delivery.InstallationUuid,
             delivery.OrganizationSlug, DeliveryFlagNames.Of(delivery.Flags), delivery.State.ToString(), delivery.Attempts,
-            delivery.Summary, delivery.LastError);
+            delivery.Summary, delivery.LastError, delivery.RequestId);
     }
 }

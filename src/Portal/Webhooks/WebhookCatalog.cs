@@ -36,6 +36,11 @@ internal static class WebhookCatalog
 
     public static IEnumerable<string> Resources => Actions.Keys;
 
+    /// <summary>The actions of one resource, or of every resource when it is null; sorted, for pickers.</summary>
+    public static IEnumerable<string> ActionsOf(string? resource) =>
+        (resource is null ? Actions.Values.SelectMany(a => a) : Actions.GetValueOrDefault(resource) ?? [])
+            .Distinct().Order(StringComparer.Ordinal);
+
     public static bool IsKnown(string resource, string? action) =>
         action is not null && Actions.TryGetValue(resource, out var actions) && actions.Contains(action);
 
