@@ -15,6 +15,14 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
 
     public DbSet<Installation> Installations => Set<Installation>();
 
+    public DbSet<Ticket> Tickets => Set<Ticket>();
+
+    public DbSet<IssueLink> IssueLinks => Set<IssueLink>();
+
+    public DbSet<TicketComment> TicketComments => Set<TicketComment>();
+
+    public DbSet<OrganizationPerson> OrganizationPeople => Set<OrganizationPerson>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);

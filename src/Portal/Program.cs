@@ -1,10 +1,12 @@
 using Portal.Dashboard;
 using Portal.Data;
 using Portal.Installations;
+using Portal.IssueLinking;
 using Portal.Realtime;
 using Portal.SentryPlatform;
 using Portal.SignIn;
 using Portal.Simulation;
+using Portal.Tickets;
 using Portal.Shell;
 using Portal.Webhooks;
 
@@ -19,6 +21,7 @@ builder.AddDashboard();                  // delivery detail, replay and diff, th
 builder.AddSimulation();                 // the simulator page's client (Development only)
 builder.AddRealtime();                   // the live stream and its SignalR hub
 builder.AddInstallations();              // install redirect, token exchange/refresh, verification
+builder.AddTickets();                    // tickets, their links to Sentry issues, assignees
 builder.AddWebhooks();                   // intake → single writer → processor
 
 var app = builder.Build();
@@ -27,6 +30,8 @@ app.UsePortalPipeline();
 
 var fromSentry = app.MapGroup("/sentry").RequireSentrySignature();  // server-to-server: HMAC-checked, anonymous
 fromSentry.MapWebhookEndpoints();
+fromSentry.MapIssueLinkEndpoints();      // the Link Issue modal: create, link, select options
+app.MapUiComponentSchema();              // GET /sentry/schema.json, to paste into Sentry
 
 app.MapInstallationEndpoints();          // GET /sentry/setup: the installer's browser, after "Install" in Sentry
 

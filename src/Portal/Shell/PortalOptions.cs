@@ -11,6 +11,9 @@ public sealed class PortalOptions
     /// </summary>
     public Uri? PublicBaseUrl { get; set; }
 
+    /// <summary>The project key Sentry shows before a ticket's number (<c>PORTAL#17</c>).</summary>
+    public string TicketKey { get; set; } = "PORTAL";
+
     /// <summary>
     /// Where the Data Protection key ring lives (it decrypts the stored tokens). Default: <c>keys/</c> beside the
     /// database. Keep it out of backups that travel with the database, and never delete keys.

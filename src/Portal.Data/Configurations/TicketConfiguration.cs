@@ -1,0 +1,66 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Data.Entities;
+
+namespace Portal.Data.Configurations;
+
+internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
+{
+    public void Configure(EntityTypeBuilder<Ticket> builder)
+    {
+        builder.ToTable("Tickets");
+        builder.HasKey(t => t.Id);
+        builder.HasIndex(t => new { t.OrganizationSlug, t.Number }).IsUnique();
+        builder.Property(t => t.OrganizationSlug).HasMaxLength(100);
+        builder.Property(t => t.Title).HasMaxLength(Limits.TicketTitle);
+        builder.Property(t => t.Description).HasMaxLength(Limits.TicketDescription);
+        builder.Property(t => t.AssigneeId).HasMaxLength(64);
+        builder.Property(t => t.AssigneeName).HasMaxLength(200);
+        builder.Property(t => t.CreatedBy).HasMaxLength(200);
+        builder.Property(t => t.ConcurrencyToken).IsConcurrencyToken();
+        builder.HasMany(t => t.Links).WithOne(l => l.Ticket).HasForeignKey(l => l.TicketId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(t => t.Comments).WithOne().HasForeignKey(c => c.TicketId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class IssueLinkConfiguration : IEntityTypeConfiguration<IssueLink>
+{
+    public void Configure(EntityTypeBuilder<IssueLink> builder)
+    {
+        builder.ToTable("IssueLinks");
+        builder.HasKey(l => l.Id);
+        // One ticket per Sentry issue and organization, as Sentry keeps one external issue per (issue, app).
+        builder.HasIndex(l => new { l.OrganizationSlug, l.SentryIssueId }).IsUnique();
+        builder.Property(l => l.OrganizationSlug).HasMaxLength(100);
+        builder.Property(l => l.ShortId).HasMaxLength(100);
+        builder.Property(l => l.ProjectSlug).HasMaxLength(100);
+        builder.Property(l => l.WebUrl).HasMaxLength(500);
+        builder.Property(l => l.SentryStatus).HasMaxLength(32);
+        builder.Property(l => l.LinkedBy).HasMaxLength(200);
+    }
+}
+
+internal sealed class TicketCommentConfiguration : IEntityTypeConfiguration<TicketComment>
+{
+    public void Configure(EntityTypeBuilder<TicketComment> builder)
+    {
+        builder.ToTable("TicketComments");
+        builder.HasKey(c => c.Id);
+        builder.HasIndex(c => new { c.TicketId, c.SentryCommentId }).IsUnique();
+        builder.Property(c => c.Text).HasMaxLength(Limits.CommentText);
+        builder.Property(c => c.Author).HasMaxLength(200);
+    }
+}
+
+internal sealed class OrganizationPersonConfiguration : IEntityTypeConfiguration<OrganizationPerson>
+{
+    public void Configure(EntityTypeBuilder<OrganizationPerson> builder)
+    {
+        builder.ToTable("OrganizationPeople");
+        builder.HasKey(p => p.Id);
+        builder.HasIndex(p => new { p.OrganizationSlug, p.SentryUserId }).IsUnique();
+        builder.Property(p => p.OrganizationSlug).HasMaxLength(100);
+        builder.Property(p => p.SentryUserId).HasMaxLength(64);
+        builder.Property(p => p.Name).HasMaxLength(200);
+    }
+}

@@ -1,0 +1,18 @@
+namespace Portal.Data.Entities;
+
+/// <summary>
+/// Someone the portal has met in an organization — signed in, linked an issue, was assigned one in Sentry — and
+/// so can be offered as a ticket's assignee. Identified by Sentry user id, as Sentry's own assignee is.
+/// </summary>
+public sealed class OrganizationPerson
+{
+    public int Id { get; init; }
+
+    public required string OrganizationSlug { get; init; }
+
+    public required string SentryUserId { get; init; }
+
+    public required string Name { get; set; }
+
+    public required DateTimeOffset LastSeenAt { get; set; }
+}

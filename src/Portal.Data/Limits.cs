@@ -1,0 +1,9 @@
+namespace Portal.Data;
+
+/// <summary>Lengths the storage enforces and the forms and endpoints check first, so a user hears why.</summary>
+public static class Limits
+{
+    public const int TicketTitle = 255;
+    public const int TicketDescription = 20_000;
+    public const int CommentText = 10_000;
+}
