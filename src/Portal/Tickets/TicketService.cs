@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.SignIn;
 
 namespace Portal.Tickets;
 
@@ -88,6 +89,60 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
             ticket.UpdatedAt = now;
             await db.SaveChangesAsync(cancellationToken);
             return ticket;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// An admin's change to status, priority or assignee; false when the ticket is not theirs to change or the
+    /// assignee is not someone of its organization.
+    /// </summary>
+    public async Task<bool> UpdateAsync(int id, AccessScope scope, TicketStatus status, TicketPriority priority, string? assigneeId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        return await WriteAsync(async db =>
+        {
+            var ticket = await TicketDirectory.Within(db.Tickets, scope).FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+            if (ticket is null)
+            {
+                return false;
+            }
+
+            string? assigneeName = null;
+            if (assigneeId is not null
+                && (assigneeName = await db.OrganizationPeople.Where(p => p.OrganizationSlug == ticket.OrganizationSlug && p.SentryUserId == assigneeId)
+                    .Select(p => p.Name).FirstOrDefaultAsync(cancellationToken)) is null)
+            {
+                return false;
+            }
+
+            ticket.Status = status;
+            ticket.Priority = priority;
+            ticket.AssigneeId = assigneeId;
+            ticket.AssigneeName = assigneeName;
+            ticket.UpdatedAt = time.GetUtcNow();
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>An admin's comment; false when the ticket is not theirs.</summary>
+    public async Task<bool> AddCommentAsync(int id, AccessScope scope, string text, string author, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        return await WriteAsync(async db =>
+        {
+            var ticket = await TicketDirectory.Within(db.Tickets, scope).FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+            if (ticket is null)
+            {
+                return false;
+            }
+
+            var now = time.GetUtcNow();
+            db.TicketComments.Add(new TicketComment { TicketId = ticket.Id, Text = text.Trim(), Author = author, CreatedAt = now });
+            ticket.UpdatedAt = now;
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
         }, cancellationToken);
     }
 

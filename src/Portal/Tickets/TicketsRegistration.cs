@@ -6,6 +6,7 @@ internal static class TicketsRegistration
     public static IHostApplicationBuilder AddTickets(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<TicketService>();
+        builder.Services.AddSingleton<TicketDirectory>();
         return builder;
     }
 }

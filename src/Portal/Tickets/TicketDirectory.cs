@@ -1,0 +1,72 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.SignIn;
+
+namespace Portal.Tickets;
+
+/// <summary>What the ticket pages read, always within the reader's organizations.</summary>
+internal sealed class TicketDirectory(IDbContextFactory<PortalDbContext> dbFactory)
+{
+    public const int PageSize = 200;
+
+    public async Task<IReadOnlyList<TicketRow>> ListAsync(AccessScope scope, TicketStatus? status, string? text, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var tickets = Within(db.Tickets.AsNoTracking(), scope);
+        if (status is { } wanted)
+        {
+            tickets = tickets.Where(t => t.Status == wanted);
+        }
+
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            var trimmed = text.Trim().TrimStart('#');
+            var pattern = "%" + trimmed.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal) + "%";
+            int? number = int.TryParse(trimmed, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
+            tickets = tickets.Where(t => t.Number == number || EF.Functions.Like(t.Title, pattern, @"\") || EF.Functions.Like(t.AssigneeName, pattern, @"\"));
+        }
+
+        return await tickets
+            .OrderByDescending(t => t.UpdatedAt)
+            .Take(PageSize)
+            .Select(t => new TicketRow(t.Id, t.OrganizationSlug, t.Number, t.Title, t.Status, t.Priority, t.AssigneeName, t.Links.Count, t.UpdatedAt))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The ticket with its links and comments, or null when it does not exist or is another organization's.</summary>
+    public async Task<Ticket?> GetAsync(int id, AccessScope scope, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var ticket = await Within(db.Tickets.AsNoTracking(), scope)
+            .Include(t => t.Links.OrderBy(l => l.LinkedAt))
+            .Include(t => t.Comments.OrderBy(c => c.CreatedAt))
+            .AsSplitQuery()
+            .FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+        return ticket;
+    }
+
+    /// <summary>The people a ticket of <paramref name="organizationSlug"/> can be assigned to.</summary>
+    public async Task<IReadOnlyList<OrganizationPerson>> PeopleAsync(string organizationSlug, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.OrganizationPeople.AsNoTracking().Where(p => p.OrganizationSlug == organizationSlug).OrderBy(p => p.Name).ToListAsync(cancellationToken);
+    }
+
+    internal static IQueryable<Ticket> Within(IQueryable<Ticket> tickets, AccessScope scope)
+    {
+        if (scope.AllOrganizations)
+        {
+            return tickets;
+        }
+
+        var organizations = scope.Organizations.ToList();
+        return tickets.Where(t => organizations.Contains(t.OrganizationSlug));
+    }
+}
+
+/// <summary>A line of the tickets list.</summary>
+internal sealed record TicketRow(
+    int Id, string OrganizationSlug, int Number, string Title, TicketStatus Status, TicketPriority Priority, string? AssigneeName, int LinkedIssues, DateTimeOffset UpdatedAt);

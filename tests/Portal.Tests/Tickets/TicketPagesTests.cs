@@ -1,0 +1,137 @@
+using System.Security.Claims;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data.Entities;
+using Portal.SignIn;
+using Portal.Tests.TestSupport;
+using Portal.Tickets;
+
+namespace Portal.Tests.Tickets;
+
+public sealed class TicketPagesTests() : PortalComponentTest(services =>
+{
+    services.AddSingleton<TicketDirectory>();
+    services.AddSingleton<TicketService>();
+    services.AddOptions<Portal.Shell.PortalOptions>();
+})
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public void The_list_shows_the_tickets_of_the_readers_organizations_only()
+    {
+        AddTicket("acme", 1, "Acme checkout crash");
+        AddTicket("globex", 2, "Globex secret project");
+        SignInAsMemberOf("acme");
+        Render<MudBlazor.MudPopoverProvider>();
+
+        var cut = Render<TicketsPage>();
+
+        var row = Assert.Single(cut.FindAll("[data-testid=tickets] tbody tr"));
+        Assert.Contains("PORTAL#1", row.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Acme checkout crash", row.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("Globex", cut.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_ticket_page_shows_its_linked_issues_as_links_to_Sentry_and_its_text_inert()
+    {
+        var ticket = AddTicket("acme", 17, "<script>window.__xss=1</script>", description: "line one\n<img src=x onerror=alert(1)>");
+        AddLink(ticket, 1170820242, "FRONT-END-9", "https://acme.sentry.io/issues/1170820242/");
+        AddLink(ticket, 42, null, "javascript:alert(1)");
+        Render<MudBlazor.MudPopoverProvider>();
+
+        var cut = Render<TicketPage>(parameters => parameters.Add(p => p.Id, ticket.Id));
+
+        Assert.Equal("<script>window.__xss=1</script>", cut.Find("[data-testid=ticket-title]").TextContent);
+        Assert.Contains("<img src=x onerror=alert(1)>", cut.Find("[data-testid=ticket-description]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll("script, img[onerror]"));
+        var links = cut.FindAll("[data-testid=linked-issue]");
+        Assert.Equal(2, links.Count);
+        var sentry = Assert.Single(links[0].QuerySelectorAll("a"));
+        Assert.Equal("https://acme.sentry.io/issues/1170820242/", sentry.GetAttribute("href"));
+        Assert.Contains("noopener", sentry.GetAttribute("rel"), StringComparison.Ordinal);
+        Assert.Equal("FRONT-END-9", sentry.TextContent.Trim());
+        Assert.Empty(links[1].QuerySelectorAll("a"));
+        Assert.Contains("Issue 42", links[1].TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Another_organizations_ticket_is_not_shown()
+    {
+        var theirs = AddTicket("globex", 5, "Globex secret project");
+        SignInAsMemberOf("acme");
+        Render<MudBlazor.MudPopoverProvider>();
+
+        var cut = Render<TicketPage>(parameters => parameters.Add(p => p.Id, theirs.Id));
+
+        Assert.NotNull(cut.Find("[data-testid=ticket-missing]"));
+        Assert.DoesNotContain("Globex secret project", cut.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_admin_comments_on_a_ticket_and_sees_the_comment()
+    {
+        var ticket = AddTicket("acme", 3, "Slow checkout");
+        Render<MudBlazor.MudPopoverProvider>();
+        var cut = Render<TicketPage>(parameters => parameters.Add(p => p.Id, ticket.Id));
+
+        cut.Find("textarea[data-testid=comment-text], [data-testid=comment-text] textarea").Change("Deployed a fix; watching the error rate.");
+        cut.Find("[data-testid=comment-add]").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("Deployed a fix; watching the error rate.", Assert.Single(cut.FindAll("[data-testid=comment]")).TextContent, StringComparison.Ordinal), Patience);
+        using var db = OpenDatabase();
+        Assert.Equal("Local developer", Assert.Single(db.TicketComments).Author);
+    }
+
+    [Fact]
+    public async Task An_update_by_someone_outside_the_organization_changes_nothing()
+    {
+        var ticket = AddTicket("globex", 9, "Globex work");
+        var service = Services.GetRequiredService<TicketService>();
+        var acmeMember = new AccessScope(false, new HashSet<string> { "acme" });
+
+        var updated = await service.UpdateAsync(ticket.Id, acmeMember, TicketStatus.Resolved, TicketPriority.High, null, TestContext.Current.CancellationToken);
+        var commented = await service.AddCommentAsync(ticket.Id, acmeMember, "hello", "mallory", TestContext.Current.CancellationToken);
+
+        Assert.False(updated);
+        Assert.False(commented);
+        using var db = OpenDatabase();
+        Assert.Equal(TicketStatus.Open, db.Tickets.Single().Status);
+        Assert.Empty(db.TicketComments);
+    }
+
+    private void SignInAsMemberOf(string organization)
+    {
+        using (var db = OpenDatabase())
+        {
+            db.Installations.Add(new Installation { Uuid = Guid.NewGuid(), AppSlug = "portal", OrganizationSlug = organization, Status = InstallationStatus.Installed, InstalledAt = DateTimeOffset.UtcNow });
+            db.SaveChanges();
+        }
+
+        Authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, "123"), new Claim(ClaimTypes.Name, "Jane"), new Claim(SentryClaimTypes.Organization, organization));
+    }
+
+    private Ticket AddTicket(string organization, int number, string title, string description = "")
+    {
+        using var db = OpenDatabase();
+        var ticket = new Ticket
+        {
+            OrganizationSlug = organization, Number = number, Title = title, Description = description, CreatedBy = "test",
+            CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
+        };
+        db.Tickets.Add(ticket);
+        db.SaveChanges();
+        return ticket;
+    }
+
+    private void AddLink(Ticket ticket, long issueId, string? shortId, string webUrl)
+    {
+        using var db = OpenDatabase();
+        db.IssueLinks.Add(new IssueLink
+        {
+            TicketId = ticket.Id, OrganizationSlug = ticket.OrganizationSlug, SentryIssueId = issueId, InstallationUuid = Guid.NewGuid(),
+            ShortId = shortId, ProjectSlug = "front-end", WebUrl = webUrl, LinkedBy = "Jane", LinkedAt = DateTimeOffset.UtcNow,
+        });
+        db.SaveChanges();
+    }
+}
