@@ -47,6 +47,16 @@ public sealed class AppSetupPageTests : PortalComponentTest
     }
 
     [Fact]
+    public void The_schema_to_paste_is_the_one_served_at_sentry_schema_json()
+    {
+        var cut = Render<AppSetupPage>();
+
+        var values = cut.FindAll("[data-testid=setup-value]").Select(v => v.TextContent).ToList();
+        Assert.Contains(global::Portal.IssueLinking.UiComponentSchema.Build().ToJsonString(), values);
+        Assert.Contains("/sentry/schema.json", cut.Find("[data-testid=schema-note]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_copy_button_puts_the_value_on_the_clipboard()
     {
         Render<MudBlazor.MudPopoverProvider>();
