@@ -17,6 +17,7 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         builder.Property(t => t.AssigneeId).HasMaxLength(64);
         builder.Property(t => t.AssigneeName).HasMaxLength(200);
         builder.Property(t => t.CreatedBy).HasMaxLength(200);
+        builder.Property(t => t.SentrySyncError).HasMaxLength(1000);
         builder.Property(t => t.ConcurrencyToken).IsConcurrencyToken();
         builder.HasMany(t => t.Links).WithOne(l => l.Ticket).HasForeignKey(l => l.TicketId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(t => t.Comments).WithOne().HasForeignKey(c => c.TicketId).OnDelete(DeleteBehavior.Cascade);
@@ -37,6 +38,7 @@ internal sealed class IssueLinkConfiguration : IEntityTypeConfiguration<IssueLin
         builder.Property(l => l.WebUrl).HasMaxLength(500);
         builder.Property(l => l.SentryStatus).HasMaxLength(32);
         builder.Property(l => l.LinkedBy).HasMaxLength(200);
+        builder.Property(l => l.SentryAssigneeId).HasMaxLength(64);
     }
 }
 

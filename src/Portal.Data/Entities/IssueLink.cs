@@ -30,6 +30,12 @@ public sealed class IssueLink
     /// <summary>The issue's status as Sentry last told us (<c>resolved</c>, <c>unresolved</c>, <c>ignored</c>).</summary>
     public string? SentryStatus { get; set; }
 
+    /// <summary>When Sentry said <see cref="SentryStatus"/>: a webhook's send time, or when the issue was read.</summary>
+    public DateTimeOffset? SentryStatusAt { get; set; }
+
+    /// <summary>The Sentry user the issue was last seen assigned to; null when unassigned or assigned to a team.</summary>
+    public string? SentryAssigneeId { get; set; }
+
     public required string LinkedBy { get; set; }
 
     public required DateTimeOffset LinkedAt { get; set; }

@@ -33,6 +33,12 @@ public sealed class Ticket
 
     public required DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>When an admin last changed the status here; an older word from Sentry does not undo it.</summary>
+    public DateTimeOffset? StatusChangedAt { get; set; }
+
+    /// <summary>Why the last push of this ticket's status to its Sentry issues failed; null when Sentry agrees.</summary>
+    public string? SentrySyncError { get; set; }
+
     public List<IssueLink> Links { get; init; } = [];
 
     public List<TicketComment> Comments { get; init; } = [];

@@ -18,6 +18,12 @@ public sealed class TicketComment
     /// <summary>Sentry's comment id for a mirrored comment (or for one the portal posted to Sentry); null otherwise.</summary>
     public long? SentryCommentId { get; set; }
 
+    /// <summary>When Sentry sent the text we hold (its webhook's send time): an older update does not overwrite it.</summary>
+    public DateTimeOffset? SentryUpdatedAt { get; set; }
+
+    /// <summary>Written in the portal (and pushed to Sentry), as opposed to mirrored from Sentry.</summary>
+    public bool FromPortal { get; init; }
+
     /// <summary>Deleted in Sentry: kept, so a late <c>comment.updated</c> cannot bring it back.</summary>
     public DateTimeOffset? DeletedAt { get; set; }
 }

@@ -131,12 +131,19 @@ namespace Portal.Data.Migrations
                     b.Property<long?>("RegisteredWithSentryAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SentryAssigneeId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("SentryIssueId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("SentryStatus")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("SentryStatusAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("ShortId")
                         .HasMaxLength(100)
@@ -235,7 +242,14 @@ namespace Portal.Data.Migrations
                     b.Property<int>("Priority")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SentrySyncError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("StatusChangedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Title")
@@ -271,7 +285,13 @@ namespace Portal.Data.Migrations
                     b.Property<long?>("DeletedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("FromPortal")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("SentryCommentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SentryUpdatedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Text")

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.SentryPlatform;
 using Portal.SignIn;
 
 namespace Portal.Tickets;
@@ -115,7 +116,12 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
                 return false;
             }
 
-            ticket.Status = status;
+            if (ticket.Status != status)
+            {
+                ticket.Status = status;
+                ticket.StatusChangedAt = time.GetUtcNow();
+            }
+
             ticket.Priority = priority;
             ticket.AssigneeId = assigneeId;
             ticket.AssigneeName = assigneeName;
@@ -125,8 +131,8 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
         }, cancellationToken);
     }
 
-    /// <summary>An admin's comment; false when the ticket is not theirs.</summary>
-    public async Task<bool> AddCommentAsync(int id, AccessScope scope, string text, string author, CancellationToken cancellationToken)
+    /// <summary>An admin's comment; its id, or null when the ticket is not theirs.</summary>
+    public async Task<int?> AddCommentAsync(int id, AccessScope scope, string text, string author, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
@@ -135,15 +141,203 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
             var ticket = await TicketDirectory.Within(db.Tickets, scope).FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
             if (ticket is null)
             {
+                return (int?)null;
+            }
+
+            var now = time.GetUtcNow();
+            var comment = new TicketComment { TicketId = ticket.Id, Text = text.Trim(), Author = author, CreatedAt = now, FromPortal = true };
+            db.TicketComments.Add(comment);
+            ticket.UpdatedAt = now;
+            await db.SaveChangesAsync(cancellationToken);
+            return comment.Id;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// What Sentry says of a linked issue: its status (resolved, ignored, unresolved) and assignee. A word older than
+    /// what the link already holds, or than an admin's own change of the ticket, is ignored; so is one that arrives
+    /// while the ticket's last push to Sentry failed (the portal's change has not reached Sentry yet). Returns the
+    /// ticket id when something changed.
+    /// </summary>
+    public async Task<int?> ApplySentryIssueAsync(string organizationSlug, SentryIssue issue, DateTimeOffset said, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(issue);
+        return await WriteAsync(async db =>
+        {
+            var link = await db.IssueLinks.Include(l => l.Ticket)
+                .FirstOrDefaultAsync(l => l.OrganizationSlug == organizationSlug && l.SentryIssueId == issue.Id, cancellationToken);
+            if (link?.Ticket is not { } ticket || said < link.SentryStatusAt || said < ticket.StatusChangedAt || ticket.SentrySyncError is not null)
+            {
+                return (int?)null;
+            }
+
+            link.ShortId = issue.ShortId ?? link.ShortId;
+            link.ProjectSlug = issue.ProjectSlug ?? link.ProjectSlug;
+            var statusChanged = link.SentryStatus != issue.Status;
+            link.SentryStatus = issue.Status;
+            link.SentryStatusAt = said;
+            var changed = statusChanged && Follow(ticket, issue.Status);
+
+            var assigneeId = issue.Assignee is { Type: "user" } user ? user.Id : null;
+            if (assigneeId != link.SentryAssigneeId)
+            {
+                link.SentryAssigneeId = assigneeId;
+                if (issue.Assignee is { Type: "user" } person)
+                {
+                    await RememberAsync(db, organizationSlug, person.Id, person.Name);
+                    (ticket.AssigneeId, ticket.AssigneeName) = (person.Id, person.Name);
+                    changed = true;
+                }
+            }
+
+            if (changed)
+            {
+                ticket.UpdatedAt = time.GetUtcNow();
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            return changed ? ticket.Id : null;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// A comment made, edited or deleted on a linked Sentry issue, mirrored on the ticket. Deletion is final; an
+    /// edit older than the text held is ignored; a comment the portal itself posted (it comes back with the app as
+    /// actor) is recognised by its text and not mirrored twice.
+    /// </summary>
+    public async Task<bool> ApplySentryCommentAsync(string organizationSlug, SentryComment comment, DateTimeOffset said, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(comment);
+        return await WriteAsync(async db =>
+        {
+            var ticketId = await db.IssueLinks.Where(l => l.OrganizationSlug == organizationSlug && l.SentryIssueId == comment.IssueId)
+                .Select(l => (int?)l.TicketId).FirstOrDefaultAsync(cancellationToken);
+            if (ticketId is not { } id)
+            {
+                return false;
+            }
+
+            var mirrored = await db.TicketComments.FirstOrDefaultAsync(c => c.TicketId == id && c.SentryCommentId == comment.Id, cancellationToken);
+            if (mirrored is null && comment.ByApplication)
+            {
+                // Our own push coming back: attach Sentry's id to the portal's comment instead of copying it.
+                var own = (await db.TicketComments.Where(c => c.TicketId == id && c.FromPortal && c.SentryCommentId == null).ToListAsync(cancellationToken))
+                    .FirstOrDefault(c => comment.Text == c.Text || comment.Text.StartsWith(c.Text + IssueSync.Signature, StringComparison.Ordinal));
+                if (own is not null)
+                {
+                    own.SentryCommentId = comment.Id;
+                    await db.SaveChangesAsync(cancellationToken);
+                    return false;
+                }
+            }
+
+            if (mirrored?.FromPortal == true && comment.Action != SentryCommentAction.Deleted)
+            {
                 return false;
             }
 
             var now = time.GetUtcNow();
-            db.TicketComments.Add(new TicketComment { TicketId = ticket.Id, Text = text.Trim(), Author = author, CreatedAt = now });
+            if (mirrored is null)
+            {
+                mirrored = new TicketComment
+                {
+                    TicketId = id, SentryCommentId = comment.Id, Text = comment.Text, Author = comment.Author,
+                    CreatedAt = comment.CreatedAt ?? said, SentryUpdatedAt = said,
+                    DeletedAt = comment.Action == SentryCommentAction.Deleted ? now : null,
+                };
+                db.TicketComments.Add(mirrored);
+            }
+            else if (mirrored.DeletedAt is not null)
+            {
+                return false;
+            }
+            else if (comment.Action == SentryCommentAction.Deleted)
+            {
+                mirrored.DeletedAt = now;
+            }
+            else if (comment.Action == SentryCommentAction.Updated && said >= mirrored.SentryUpdatedAt && mirrored.Text != comment.Text)
+            {
+                (mirrored.Text, mirrored.UpdatedAt, mirrored.SentryUpdatedAt) = (comment.Text, now, said);
+            }
+            else
+            {
+                return false;
+            }
+
+            var ticket = await db.Tickets.FirstAsync(t => t.Id == id, cancellationToken);
             ticket.UpdatedAt = now;
             await db.SaveChangesAsync(cancellationToken);
             return true;
         }, cancellationToken);
+    }
+
+    /// <summary>Records the outcome of pushing the ticket's status to Sentry (null error: Sentry agrees).</summary>
+    public Task RecordStatusPushAsync(int ticketId, string? error, CancellationToken cancellationToken) =>
+        WriteAsync(async db =>
+        {
+            await db.Tickets.Where(t => t.Id == ticketId).ExecuteUpdateAsync(t => t.SetProperty(x => x.SentrySyncError, error), cancellationToken);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Records the id Sentry gave the portal's comment when it was posted there.</summary>
+    public Task RecordCommentPushAsync(int commentId, long sentryCommentId, CancellationToken cancellationToken) =>
+        WriteAsync(async db =>
+        {
+            await db.TicketComments.Where(c => c.Id == commentId && c.SentryCommentId == null)
+                .ExecuteUpdateAsync(c => c.SetProperty(x => x.SentryCommentId, sentryCommentId), cancellationToken);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Records what Sentry said of an issue linked from the portal side, and that its sidebar knows.</summary>
+    public Task RecordRegisteredLinkAsync(string organizationSlug, SentryIssue? issue, long issueId, CancellationToken cancellationToken) =>
+        WriteAsync(async db =>
+        {
+            var link = await db.IssueLinks.FirstOrDefaultAsync(l => l.OrganizationSlug == organizationSlug && l.SentryIssueId == issueId, cancellationToken);
+            if (link is not null)
+            {
+                link.RegisteredWithSentryAt = time.GetUtcNow();
+                if (issue is not null)
+                {
+                    (link.ShortId, link.ProjectSlug, link.SentryStatus) = (issue.ShortId ?? link.ShortId, issue.ProjectSlug ?? link.ProjectSlug, issue.Status);
+                    link.WebUrl ??= issue.WebUrl;
+                }
+
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            return true;
+        }, cancellationToken);
+
+    // resolved → Resolved, ignored → Ignored, unresolved → Open again unless someone is already working on it.
+    private static bool Follow(Ticket ticket, string sentryStatus)
+    {
+        var status = sentryStatus switch
+        {
+            "resolved" => TicketStatus.Resolved,
+            "ignored" or "archived" or "muted" => TicketStatus.Ignored,
+            "unresolved" when ticket.Status is TicketStatus.Resolved or TicketStatus.Ignored => TicketStatus.Open,
+            _ => ticket.Status,
+        };
+        if (status == ticket.Status)
+        {
+            return false;
+        }
+
+        ticket.Status = status;
+        return true;
+    }
+
+    private async Task RememberAsync(PortalDbContext db, string organizationSlug, string sentryUserId, string name)
+    {
+        var person = await db.OrganizationPeople.FirstOrDefaultAsync(p => p.OrganizationSlug == organizationSlug && p.SentryUserId == sentryUserId);
+        if (person is null)
+        {
+            db.OrganizationPeople.Add(new OrganizationPerson { OrganizationSlug = organizationSlug, SentryUserId = sentryUserId, Name = name, LastSeenAt = time.GetUtcNow() });
+        }
+        else
+        {
+            (person.Name, person.LastSeenAt) = (name, time.GetUtcNow());
+        }
     }
 
     /// <summary>Remembers someone as a possible assignee in the organization (a new name replaces the old one).</summary>

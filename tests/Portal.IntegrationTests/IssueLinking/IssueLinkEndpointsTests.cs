@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -236,14 +235,7 @@ public sealed class IssueLinkEndpointsTests : IAsyncLifetime
 
     private static byte[] Sample(string file) => File.ReadAllBytes(Path.Combine(RepoPaths.Samples, file));
 
-    private static HttpRequestMessage Signed(string path, byte[] body)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Add("Request-ID", Guid.NewGuid().ToString("N"));
-        request.Headers.Add("Sentry-App-Signature", SignedRequests.Sign(body));
-        return request;
-    }
+    private static HttpRequestMessage Signed(string path, byte[] body) => SignedRequests.UiComponent(path, body);
 
     // Sentry signs the select-options GET over "" (sentry-contract.md §3.4): the sample README's constant.
     private static HttpRequestMessage SignedGet(string path)

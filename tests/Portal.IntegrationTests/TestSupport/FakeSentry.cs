@@ -37,6 +37,8 @@ public sealed class FakeSentry : IAsyncDisposable
     private readonly Dictionary<long, FakeUser> users = [];
     private readonly Dictionary<string, OAuthGrant> oauthGrants = [];
     private readonly Dictionary<string, long> userTokens = [];
+    private readonly ConcurrentDictionary<long, FakeIssue> issues = new();
+    private long nextCommentId = 5000;
 
     private FakeSentry(WebApplication app) => this.app = app;
 
@@ -83,6 +85,10 @@ public sealed class FakeSentry : IAsyncDisposable
         fake.app.MapGet("/oauth/authorize/", fake.Authorize);
         fake.app.MapPost("/oauth/token/", (Delegate)fake.OAuthTokenAsync);
         fake.app.MapGet("/api/0/organizations/", fake.Organizations);
+        fake.app.MapGet("/api/0/organizations/{org}/issues/{id:long}/", fake.GetIssue);
+        fake.app.MapPut("/api/0/organizations/{org}/issues/{id:long}/", fake.UpdateIssue);
+        fake.app.MapPost("/api/0/organizations/{org}/issues/{id:long}/comments/", fake.AddComment);
+        fake.app.MapPost("/api/0/sentry-app-installations/{uuid}/external-issues/", fake.LinkExternalIssue);
         await fake.app.StartAsync();
         var address = fake.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         fake.BaseUrl = new Uri(address.TrimEnd('/') + "/");
@@ -102,6 +108,17 @@ public sealed class FakeSentry : IAsyncDisposable
 
         return installation;
     }
+
+    /// <summary>An issue Sentry knows in <paramref name="organizationSlug"/>; tests change its state as a user in Sentry would.</summary>
+    public FakeIssue AddIssue(string organizationSlug, long id, string shortId, string status = "unresolved")
+    {
+        var issue = new FakeIssue(organizationSlug, id, shortId) { Status = status };
+        issues[id] = issue;
+        return issue;
+    }
+
+    /// <summary>External issues registered through the API (the sidebar links made from the portal side).</summary>
+    public ConcurrentQueue<JsonElement> ExternalIssues { get; } = new();
 
     public FakeUser AddUser(long id, string name, params string[] organizations)
     {
@@ -442,6 +459,81 @@ public sealed class FakeSentry : IAsyncDisposable
         }
     }
 
+    private IResult GetIssue(HttpContext context, string org, long id) =>
+        AuthenticateOrganization(context, org) ?? (issues.TryGetValue(id, out var issue) && issue.OrganizationSlug == org
+            ? Results.Json(issue.Serialize())
+            : Detail(404, "The requested resource does not exist"));
+
+    private IResult UpdateIssue(HttpContext context, string org, long id, JsonElement body)
+    {
+        if (AuthenticateOrganization(context, org) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (!issues.TryGetValue(id, out var issue) || issue.OrganizationSlug != org)
+        {
+            return Detail(404, "The requested resource does not exist");
+        }
+
+        if (body.StringOf("status") is not ("resolved" or "unresolved" or "ignored") || body.EnumerateObject().Count() != 1)
+        {
+            return Detail(400, "Invalid status");
+        }
+
+        issue.Status = body.StringOf("status")!;
+        return Results.Json(issue.Serialize());
+    }
+
+    private IResult AddComment(HttpContext context, string org, long id, JsonElement body)
+    {
+        if (AuthenticateOrganization(context, org) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (!issues.TryGetValue(id, out var issue) || issue.OrganizationSlug != org)
+        {
+            return Detail(404, "The requested resource does not exist");
+        }
+
+        var text = body.StringOf("text") ?? "";
+        var commentId = Interlocked.Increment(ref nextCommentId);
+        issue.Comments.Enqueue((commentId, text));
+        return Results.Json(new { id = commentId.ToString(CultureInfo.InvariantCulture), type = "note", data = new { text } }, statusCode: 201);
+    }
+
+    private IResult LinkExternalIssue(HttpContext context, string uuid, JsonElement body)
+    {
+        if (Authenticate(context, uuid) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (!body.TryGetProperty("issueId", out var issueId) || !issueId.TryGetInt64(out var id) || !issues.ContainsKey(id))
+        {
+            return Detail(404, "Could not find the corresponding issue for the given issueId");
+        }
+
+        ExternalIssues.Enqueue(body.Clone());
+        return Results.Json(new { id = "1", issueId = id.ToString(CultureInfo.InvariantCulture), serviceType = AppSlug, displayName = $"{body.StringOf("project")}#{body.StringOf("identifier")}", webUrl = body.StringOf("webUrl") });
+    }
+
+    // An installation token may act in its own organization only.
+    private IResult? AuthenticateOrganization(HttpContext context, string org)
+    {
+        var token = BearerOf(context) ?? "";
+        lock (gate)
+        {
+            if (!tokens.TryGetValue(token, out var pair) || (pair.ExpiresAt is { } expiresAt && expiresAt <= Time.GetUtcNow()))
+            {
+                return Detail(401, "Invalid token");
+            }
+
+            return installations[pair.Installation].OrganizationSlug == org ? null : Detail(403, "You do not have permission to perform this action.");
+        }
+    }
+
     private static string? BearerOf(HttpContext context)
     {
         var authorization = context.Request.Headers.Authorization.ToString();
@@ -557,3 +649,30 @@ public sealed class FakeInstallation(Guid uuid, string organizationSlug, long or
 
 /// <summary>A Sentry user who can sign in to the portal, and the organizations they belong to.</summary>
 public sealed record FakeUser(long Id, string Name, string Email, IReadOnlyList<string> Organizations);
+
+/// <summary>An issue as Sentry holds it: its status, assignee and the comments the API added.</summary>
+public sealed class FakeIssue(string organizationSlug, long id, string shortId)
+{
+    public string OrganizationSlug { get; } = organizationSlug;
+
+    public long Id { get; } = id;
+
+    public string ShortId { get; } = shortId;
+
+    public string Status { get; set; } = "unresolved";
+
+    public (long Id, string Name)? AssignedTo { get; set; }
+
+    public ConcurrentQueue<(long Id, string Text)> Comments { get; } = new();
+
+    public object Serialize() => new
+    {
+        id = Id.ToString(CultureInfo.InvariantCulture),
+        shortId = ShortId,
+        title = "ZeroDivisionError: café total",
+        status = Status,
+        permalink = $"https://{OrganizationSlug}.sentry.io/issues/{Id}/",
+        project = new { id = "1", slug = "front-end", name = "front-end" },
+        assignedTo = AssignedTo is { } user ? new { type = "user", id = user.Id.ToString(CultureInfo.InvariantCulture), name = user.Name, email = "x@example.com" } : null,
+    };
+}

@@ -21,6 +21,16 @@ internal static class SignedRequests
         return request;
     }
 
+    /// <summary>An issue-link or alert-rule-action request: <c>Sentry-App-Signature</c> over the body (sentry-contract.md §3.2).</summary>
+    public static HttpRequestMessage UiComponent(string path, byte[] body, string secret = SampleDeliveries.Secret)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Add("Request-ID", Guid.NewGuid().ToString("N"));
+        request.Headers.Add("Sentry-App-Signature", Sign(body, secret));
+        return request;
+    }
+
     public static HttpRequestMessage Webhook(SampleDelivery sample) => Webhook(sample.Resource, sample.Body, signature: sample.Signature);
 
     public static string Sign(byte[] body, string secret = SampleDeliveries.Secret) =>

@@ -19,6 +19,9 @@ public sealed class ProcessingTests : IAsyncLifetime
         factory.TestServices = services =>
         {
             services.AddSingleton<TimeProvider>(time);
+
+            // The failing handler takes the place of the real issue handler (one handler per resource).
+            services.Remove(services.Single(d => d.ServiceType == typeof(IWebhookHandler) && d.ImplementationType == typeof(global::Portal.Tickets.IssueWebhookHandler)));
             services.AddSingleton<IWebhookHandler>(failing);
         };
         return ValueTask.CompletedTask;

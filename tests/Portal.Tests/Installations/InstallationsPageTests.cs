@@ -1,11 +1,8 @@
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Data.Entities;
 using Portal.Installations;
-using Portal.SentryPlatform;
 using Portal.Tests.TestSupport;
 
 namespace Portal.Tests.Installations;
@@ -20,21 +17,10 @@ public sealed class InstallationsPageTests : PortalComponentTest
 
     private FakeTimeProvider Time => (FakeTimeProvider)Services.GetRequiredService<TimeProvider>();
 
-    // Sentry is a closed port here: actions reach the real services and fail the way an outage does.
     private static void AddInstallationServices(IServiceCollection services)
     {
         services.Replace(ServiceDescriptor.Singleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero))));
-        services.AddLogging();
-        services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
-        services.AddSingleton(Options.Create(new SentryOptions { BaseUrl = new Uri("http://127.0.0.1:9/"), ClientId = "c", ClientSecret = "s" }));
-        services.AddSingleton(provider => ActivatorUtilities.CreateInstance<SentryApiClient>(provider, new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9/") }));
-        services.AddSingleton<InstallationLocks>();
-        services.AddSingleton<InstallationOrganizations>();
-        services.AddSingleton<InstallationTokenProtector>();
-        services.AddSingleton<InstallationTokens>();
-        services.AddSingleton<InstallationApi>();
-        services.AddSingleton<InstallationVerifier>();
-        services.AddSingleton<InstallationDirectory>();
+        InstallationServices.Add(services);
     }
 
     [Fact]

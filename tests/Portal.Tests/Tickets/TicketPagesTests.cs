@@ -9,8 +9,10 @@ namespace Portal.Tests.Tickets;
 
 public sealed class TicketPagesTests() : PortalComponentTest(services =>
 {
+    InstallationServices.Add(services);
     services.AddSingleton<TicketDirectory>();
     services.AddSingleton<TicketService>();
+    services.AddSingleton<IssueSync>();
     services.AddOptions<Portal.Shell.PortalOptions>();
 })
 {
@@ -94,7 +96,7 @@ public sealed class TicketPagesTests() : PortalComponentTest(services =>
         var commented = await service.AddCommentAsync(ticket.Id, acmeMember, "hello", "mallory", TestContext.Current.CancellationToken);
 
         Assert.False(updated);
-        Assert.False(commented);
+        Assert.Null(commented);
         using var db = OpenDatabase();
         Assert.Equal(TicketStatus.Open, db.Tickets.Single().Status);
         Assert.Empty(db.TicketComments);

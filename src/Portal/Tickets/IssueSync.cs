@@ -1,0 +1,197 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.Installations;
+using Portal.SentryPlatform;
+using Portal.Shell;
+
+namespace Portal.Tickets;
+
+/// <summary>
+/// Two-way sync between tickets and their Sentry issues. Sentry → portal: a webhook about a linked issue is a
+/// prompt to read the issue as it is now (so the order and number of webhooks do not matter), falling back on
+/// the webhook's own word when Sentry cannot be asked. Portal → Sentry: an admin's status change or comment is
+/// sent to every linked issue with the installation's token. What Sentry then echoes back (with our app as
+/// actor) matches what the ticket already says, so nothing is sent again: no loop.
+/// </summary>
+internal sealed partial class IssueSync(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    TicketService tickets,
+    InstallationApi installations,
+    SentryApiClient sentry,
+    IOptions<PortalOptions> portal,
+    TimeProvider time,
+    ILogger<IssueSync> logger)
+{
+    /// <summary>Brings a linked ticket up to date with the issue a webhook is about; nothing when it is not linked.</summary>
+    public async Task FollowIssueAsync(Guid installationUuid, string organizationSlug, SentryIssue told, DateTimeOffset toldAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(told);
+        if (!await IsLinkedAsync(organizationSlug, told.Id, cancellationToken))
+        {
+            return;
+        }
+
+        var (issue, at) = (told, toldAt);
+        try
+        {
+            issue = await installations.CallAsync(installationUuid, (token, ct) => sentry.GetIssueAsync(token, organizationSlug, told.Id, ct), cancellationToken);
+            at = time.GetUtcNow();
+        }
+        catch (Exception exception) when (exception is SentryApiException or InstallationUnavailableException)
+        {
+            LogReadFailed(told.Id, exception.Message);
+        }
+
+        await tickets.ApplySentryIssueAsync(organizationSlug, issue, at, cancellationToken);
+    }
+
+    /// <summary>Sends the ticket's status to each linked issue; the outcome is recorded on the ticket either way.</summary>
+    public async Task<string?> PushStatusAsync(int ticketId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var ticket = await db.Tickets.AsNoTracking().Include(t => t.Links).FirstOrDefaultAsync(t => t.Id == ticketId, cancellationToken);
+        if (ticket is null || ticket.Links.Count == 0)
+        {
+            return null;
+        }
+
+        var status = ticket.Status switch
+        {
+            TicketStatus.Resolved => "resolved",
+            TicketStatus.Ignored => "ignored",
+            _ => "unresolved",
+        };
+        var errors = new List<string>();
+        foreach (var link in ticket.Links.Where(l => l.SentryStatus != status))
+        {
+            try
+            {
+                await installations.CallAsync(link.InstallationUuid, async (token, ct) =>
+                {
+                    await sentry.UpdateIssueStatusAsync(token, link.OrganizationSlug, link.SentryIssueId, status, ct);
+                    return true;
+                }, cancellationToken);
+            }
+            catch (Exception exception) when (exception is SentryApiException or InstallationUnavailableException)
+            {
+                errors.Add($"{link.ShortId ?? link.SentryIssueId.ToString(CultureInfo.InvariantCulture)}: {exception.Message}");
+            }
+        }
+
+        var error = errors.Count == 0 ? null : Truncate($"Sentry was not updated: {string.Join("; ", errors)}");
+        await tickets.RecordStatusPushAsync(ticketId, error, cancellationToken);
+        if (error is not null)
+        {
+            LogPushFailed(ticketId, error);
+        }
+
+        return error;
+    }
+
+    /// <summary>Posts a portal comment to each linked issue; returns what went wrong, or null.</summary>
+    public async Task<string?> PushCommentAsync(int ticketId, int commentId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var comment = await db.TicketComments.AsNoTracking().FirstOrDefaultAsync(c => c.Id == commentId && c.TicketId == ticketId, cancellationToken);
+        var links = await db.IssueLinks.AsNoTracking().Where(l => l.TicketId == ticketId).ToListAsync(cancellationToken);
+        if (comment is null || links.Count == 0)
+        {
+            return null;
+        }
+
+        var number = await db.Tickets.Where(t => t.Id == ticketId).Select(t => t.Number).FirstAsync(cancellationToken);
+        var text = SentryText(comment, $"{portal.Value.TicketKey}#{number.ToString(CultureInfo.InvariantCulture)}");
+
+        var errors = new List<string>();
+        foreach (var link in links)
+        {
+            try
+            {
+                var id = await installations.CallAsync(link.InstallationUuid, (token, ct) =>
+                    sentry.AddCommentAsync(token, link.OrganizationSlug, link.SentryIssueId, text, ct), cancellationToken);
+                if (id is { } sentryId)
+                {
+                    await tickets.RecordCommentPushAsync(commentId, sentryId, cancellationToken);
+                }
+            }
+            catch (Exception exception) when (exception is SentryApiException or InstallationUnavailableException)
+            {
+                errors.Add($"{link.ShortId ?? link.SentryIssueId.ToString(CultureInfo.InvariantCulture)}: {exception.Message}");
+            }
+        }
+
+        return errors.Count == 0 ? null : Truncate($"The comment was not posted to Sentry: {string.Join("; ", errors)}");
+    }
+
+    /// <summary>
+    /// Links a Sentry issue to the ticket from the portal side: Sentry must know the issue in the ticket's
+    /// organization, and its sidebar is told (external issues API), as the modal's answer tells it for a link made
+    /// in Sentry. Returns what went wrong, or null.
+    /// </summary>
+    public async Task<string?> LinkFromPortalAsync(int ticketId, long issueId, string linkedBy, Uri portalBaseUrl, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(portalBaseUrl);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var ticket = await db.Tickets.AsNoTracking().FirstOrDefaultAsync(t => t.Id == ticketId, cancellationToken);
+        var installation = ticket is null ? null : await db.Installations.AsNoTracking()
+            .Where(i => i.OrganizationSlug == ticket.OrganizationSlug && i.Status != InstallationStatus.Uninstalled)
+            .OrderBy(i => i.Status == InstallationStatus.Installed ? 0 : 1).FirstOrDefaultAsync(cancellationToken);
+        if (ticket is null || installation is null)
+        {
+            return "The app is not installed in this ticket's organization, so Sentry cannot be asked.";
+        }
+
+        var baseUrl = (portal.Value.PublicBaseUrl ?? portalBaseUrl).ToString().TrimEnd('/');
+        var number = ticket.Number.ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            var issue = await installations.CallAsync(installation.Uuid, (token, ct) => sentry.GetIssueAsync(token, ticket.OrganizationSlug, issueId, ct), cancellationToken);
+            await tickets.LinkIssueAsync(ticket.Number, new LinkedIssue(ticket.OrganizationSlug, issueId, installation.Uuid, issue.ProjectSlug, issue.WebUrl, linkedBy), cancellationToken);
+            await installations.CallAsync(installation.Uuid, async (token, ct) =>
+            {
+                await sentry.LinkExternalIssueAsync(token, installation.Uuid, issueId, $"{baseUrl}/tickets/{ticket.Id.ToString(CultureInfo.InvariantCulture)}", portal.Value.TicketKey, number, ct);
+                return true;
+            }, cancellationToken);
+            await tickets.RecordRegisteredLinkAsync(ticket.OrganizationSlug, issue, issueId, cancellationToken);
+            return null;
+        }
+        catch (SentryApiException exception) when (exception.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return $"Sentry has no issue {issueId.ToString(CultureInfo.InvariantCulture)} in {ticket.OrganizationSlug}.";
+        }
+        catch (Exception exception) when (exception is SentryApiException or InstallationUnavailableException)
+        {
+            return Truncate($"Not linked: {exception.Message}");
+        }
+    }
+
+    /// <summary>
+    /// How a portal comment reads in Sentry: Sentry shows the app as its author, so the person and the ticket are
+    /// named underneath. <see cref="TicketService"/> recognises this text when Sentry sends it back.
+    /// </summary>
+    public static string SentryText(TicketComment comment, string ticket)
+    {
+        ArgumentNullException.ThrowIfNull(comment);
+        return $"{comment.Text}{Signature}{comment.Author}, {ticket}";
+    }
+
+    /// <summary>What separates a pushed comment's text from the line naming its author.</summary>
+    public const string Signature = "\n\n— ";
+
+    private async Task<bool> IsLinkedAsync(string organizationSlug, long issueId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.IssueLinks.AnyAsync(l => l.OrganizationSlug == organizationSlug && l.SentryIssueId == issueId, cancellationToken);
+    }
+
+    private static string Truncate(string text) => text.Length <= 1000 ? text : text[..999] + "…";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read Sentry issue {IssueId} for ticket sync; using the webhook's word: {Reason}")]
+    private partial void LogReadFailed(long issueId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ticket {TicketId}: {Error}")]
+    private partial void LogPushFailed(int ticketId, string error);
+}

@@ -1,0 +1,57 @@
+using Portal.Installations;
+using Portal.SentryPlatform;
+using Portal.Webhooks;
+
+namespace Portal.Tickets;
+
+/// <summary><c>issue.*</c>: linked tickets follow the issue's status and assignee (resolved, ignored, unresolved, assigned).</summary>
+internal sealed class IssueWebhookHandler(IssueSync sync, InstallationOrganizations organizations) : IWebhookHandler
+{
+    public string Resource => WebhookCatalog.Issue;
+
+    public async Task HandleAsync(WebhookEvent webhook, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(webhook);
+        if (webhook.Action == "created" || webhook.InstallationUuid is not { } installation
+            || organizations.Find(installation) is not { } organization
+            || !webhook.Data.TryGetProperty("issue", out var issueElement) || SentryIssue.From(issueElement) is not { } issue)
+        {
+            return;
+        }
+
+        // issue.assigned carries the assignee beside the issue; the legacy archived is today's ignored.
+        if (webhook.Action == "assigned" && webhook.Data.TryGetProperty("assignee", out var assignee))
+        {
+            issue = issue with { Assignee = SentryAssignee.From(assignee) };
+        }
+        else if (webhook.Action == "archived")
+        {
+            issue = issue with { Status = "ignored" };
+        }
+
+        await sync.FollowIssueAsync(installation, organization, issue, TicketWebhookTime.Of(webhook), cancellationToken);
+    }
+}
+
+/// <summary><c>comment.*</c>: comments on a linked issue are mirrored on its ticket.</summary>
+internal sealed class CommentWebhookHandler(TicketService tickets, InstallationOrganizations organizations) : IWebhookHandler
+{
+    public string Resource => WebhookCatalog.Comment;
+
+    public async Task HandleAsync(WebhookEvent webhook, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(webhook);
+        if (webhook.InstallationUuid is { } installation && organizations.Find(installation) is { } organization
+            && SentryComment.From(webhook.Action, webhook.Root) is { } comment)
+        {
+            await tickets.ApplySentryCommentAsync(organization, comment, TicketWebhookTime.Of(webhook), cancellationToken);
+        }
+    }
+}
+
+internal static class TicketWebhookTime
+{
+    /// <summary>When Sentry sent it (<c>Sentry-Hook-Timestamp</c>, whole seconds), else when it arrived.</summary>
+    public static DateTimeOffset Of(WebhookEvent webhook) =>
+        webhook.Delivery.HookTimestamp is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : webhook.Delivery.ReceivedAt;
+}
