@@ -85,14 +85,20 @@ internal static partial class SignInRegistration
         options.CorrelationCookie.SameSite = SameSiteMode.Lax;
         options.CorrelationCookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         var operators = signIn.OperatorUserIds.ToHashSet();
-        options.Events.OnCreatingTicket = context =>
+        options.Events.OnCreatingTicket = async context =>
         {
             if (long.TryParse(context.Identity?.FindFirst(ClaimTypes.NameIdentifier)?.Value, out var userId) && operators.Contains(userId))
             {
                 context.Identity!.AddClaim(new Claim(SentryClaimTypes.Operator, "true"));
             }
 
-            return Task.CompletedTask;
+            // Whoever signs in can be given tickets in their organizations.
+            if (context.Identity is { } identity && identity.FindFirst(ClaimTypes.NameIdentifier)?.Value is { } id)
+            {
+                await context.HttpContext.RequestServices.GetRequiredService<Portal.Tickets.TicketService>().RememberMemberAsync(
+                    id, identity.FindFirst(ClaimTypes.Name)?.Value ?? id, identity.FindAll(SentryClaimTypes.Organization).Select(c => c.Value),
+                    context.HttpContext.RequestAborted);
+            }
         };
         options.Events.OnRemoteFailure = ReportRemoteFailureAsync;
         options.Events.OnAccessDenied = context =>

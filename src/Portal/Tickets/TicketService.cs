@@ -340,6 +340,23 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
         }
     }
 
+    /// <summary>Remembers a person who signed in as a possible assignee in each of their organizations that installed the app.</summary>
+    public async Task RememberMemberAsync(string sentryUserId, string name, IEnumerable<string> organizations, CancellationToken cancellationToken)
+    {
+        var slugs = organizations.Distinct().ToList();
+        await WriteAsync(async db =>
+        {
+            foreach (var organization in await db.Installations.Where(i => slugs.Contains(i.OrganizationSlug) && i.Status != InstallationStatus.Uninstalled)
+                .Select(i => i.OrganizationSlug).Distinct().ToListAsync(cancellationToken))
+            {
+                await RememberAsync(db, organization, sentryUserId, name);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }, cancellationToken);
+    }
+
     /// <summary>Remembers someone as a possible assignee in the organization (a new name replaces the old one).</summary>
     public async Task RememberPersonAsync(string organizationSlug, string sentryUserId, string name, CancellationToken cancellationToken)
     {

@@ -37,6 +37,21 @@ public sealed class SigningInWithSentryTests : InstallationTestHost
     }
 
     [Fact]
+    public async Task Signing_in_makes_the_person_an_assignee_choice_in_their_installed_organizations_only()
+    {
+        await InstallAsync("acme");
+        Sentry.SignedInUser = Sentry.AddUser(123, "Jane Doe", "acme", "umbrella");
+        var browser = Browser();
+
+        using var signedIn = await browser.GetAsync(await ThroughSentryAsync(browser, "/"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        await using var db = Portal.OpenDatabase();
+        var person = Assert.Single(db.OrganizationPeople);
+        Assert.Equal(("acme", "123", "Jane Doe"), (person.OrganizationSlug, person.SentryUserId, person.Name));
+    }
+
+    [Fact]
     public async Task The_authorize_request_asks_for_a_code_with_an_S256_challenge_and_only_org_read()
     {
         using var challenge = await Browser().GetAsync("/signin/sentry?returnUrl=/", TestContext.Current.CancellationToken);
