@@ -77,7 +77,7 @@ public sealed class TicketPagesTests() : PortalComponentTest(services =>
         Render<MudBlazor.MudPopoverProvider>();
         var cut = Render<TicketPage>(parameters => parameters.Add(p => p.Id, ticket.Id));
 
-        cut.Find("textarea[data-testid=comment-text], [data-testid=comment-text] textarea").Change("Deployed a fix; watching the error rate.");
+        cut.Find("textarea[data-testid=comment-text], [data-testid=comment-text] textarea").Input("Deployed a fix; watching the error rate.");
         cut.Find("[data-testid=comment-add]").Click();
 
         cut.WaitForAssertion(() => Assert.Contains("Deployed a fix; watching the error rate.", Assert.Single(cut.FindAll("[data-testid=comment]")).TextContent, StringComparison.Ordinal), Patience);
