@@ -18,6 +18,14 @@ internal static class BaselineServer
         var app = builder.Build();
         app.MapGet("/healthz", () => TypedResults.Ok());
         app.MapPost("/sentry/webhook", (Delegate)DrainAsync);
+
+        // The UI-component mode's endpoints: the same bare work (drain, answer a fixed small JSON).
+        app.MapPost("/sentry/issue-link/{operation}", async (HttpContext context) =>
+        {
+            await DrainAsync(context);
+            return TypedResults.Text("""{"webUrl":"http://127.0.0.1/tickets/1","project":"PORTAL","identifier":"1"}""", "application/json");
+        });
+        app.MapGet("/sentry/options/{field}", () => TypedResults.Text("[]", "application/json"));
         await app.RunAsync();
         return 0;
     }

@@ -18,10 +18,14 @@ internal sealed record BenchOptions
         folder, http://127.0.0.1:<free port>) and, for comparison, a bare Kestrel server of its own that drains the
         body and answers 200; both receive the same pre-generated, signed 2-8 KB issue/error deliveries.
 
-          --mode flat|paced       flat: closed loop over --connections for --duration s after --warmup s (default)
+          --mode flat|paced|ui    flat: closed loop over --connections for --duration s after --warmup s (default)
                                   paced: --rate deliveries/s for --duration s (default 500/s, 60 s) with a burst of
                                   --burst deliveries within 1 s in the middle (default 2000); open loop, latency from
                                   the scheduled send time
+                                  ui: the Link Issue modal's endpoints (create, link, ticket and assignee options)
+                                  with --tickets tickets made first, --callers concurrent callers for --duration s
+          --tickets <n>           ui: tickets made through the create endpoint before measuring (default 10000)
+          --callers <n>           ui: concurrent callers (default 32)
           --connections <n>       HTTP connections (default 64)
           --duration <s>          measured seconds (default 15 flat, 60 paced)
           --warmup <s>            unmeasured seconds before (default 3)
@@ -70,15 +74,23 @@ internal sealed record BenchOptions
 
     public bool Help { get; init; }
 
+    public int Tickets { get; init; } = 10_000;
+
+    public int Callers { get; init; } = 32;
+
+    public bool IsUi => Mode == "ui";
+
     public bool IsPaced => Mode == "paced";
 
-    public double MeasuredSeconds => Duration ?? (IsPaced ? 60 : 15);
+    public double MeasuredSeconds => Duration ?? (IsPaced ? 60 : IsUi ? 30 : 15);
 
     public static BenchOptions? Parse(IReadOnlyList<string> args, out string? error) =>
         CommandLine.Parse(args, new BenchOptions(), static (options, name, Value) => name switch
             {
                 "-h" or "--help" or "-?" => options with { Help = true },
-                "--mode" => options with { Mode = Value() is var mode && mode is "flat" or "paced" ? mode : throw new FormatException("--mode is flat or paced.") },
+                "--mode" => options with { Mode = Value() is var mode && mode is "flat" or "paced" or "ui" ? mode : throw new FormatException("--mode is flat, paced or ui.") },
+                "--tickets" => options with { Tickets = (int)Number(name, Value(), 1, 1_000_000) },
+                "--callers" => options with { Callers = (int)Number(name, Value(), 1, 1024) },
                 "--connections" => options with { Connections = (int)Number(name, Value(), 1, 4096) },
                 "--duration" => options with { Duration = Number(name, Value(), 1, 3600) },
                 "--warmup" => options with { Warmup = Number(name, Value(), 0, 600) },

@@ -91,6 +91,95 @@ internal sealed class BenchRun(BenchOptions options, string root, string results
         }
     }
 
+    /// <summary>The UI-component endpoints: the portal with --tickets tickets, then the baseline, the same request mix.</summary>
+    public async Task<(UiComponentResult? Portal, UiComponentResult? Baseline)> RunUiComponentsAsync(CancellationToken cancellationToken)
+    {
+        var installation = Guid.NewGuid();
+        UiComponentResult? portal = null;
+        if (options.RunPortal)
+        {
+            var (start, baseUrl, dataDirectory) = PortalStart();
+            Console.WriteLine($"Starting the portal on {baseUrl} (database in {dataDirectory.FullName})");
+            try
+            {
+                await using var server = await StartAsync("portal", start, baseUrl, Path.Combine(resultsDirectory, $"{stamp}-ui-portal.log"), cancellationToken);
+                await InstallAsync(baseUrl, installation, cancellationToken);
+                portal = await RunUiLoadAsync("portal", server, baseUrl, installation, seed: true, cancellationToken);
+            }
+            finally
+            {
+                TryDelete(dataDirectory);
+            }
+        }
+
+        UiComponentResult? baseline = null;
+        if (options.RunBaseline)
+        {
+            var (start, baseUrl) = BaselineStart();
+            Console.WriteLine($"Starting the baseline (bare Kestrel: drains the body, answers a fixed JSON) on {baseUrl}");
+            await using var server = await StartAsync("baseline", start, baseUrl, Path.Combine(resultsDirectory, $"{stamp}-ui-baseline.log"), cancellationToken);
+            baseline = await RunUiLoadAsync("baseline", server, baseUrl, installation, seed: false, cancellationToken);
+        }
+
+        return (portal, baseline);
+    }
+
+    private async Task<UiComponentResult> RunUiLoadAsync(string name, ChildServer server, Uri baseUrl, Guid installation, bool seed, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Callers, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+        {
+            BaseAddress = baseUrl,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        var load = new UiComponentLoad(installation, options.Secret);
+        TimeSpan? seeded = null;
+        if (seed)
+        {
+            Console.WriteLine($"  seeding {options.Tickets:N0} tickets through POST /sentry/issue-link/create ({options.Callers} callers)...");
+            seeded = await load.SeedAsync(http, options.Tickets, options.Callers, cancellationToken);
+            Console.WriteLine($"  seeded in {seeded.Value.TotalSeconds:0.0} s ({options.Tickets / seeded.Value.TotalSeconds:N0} creates/s)");
+        }
+
+        Console.WriteLine($"  load: create, link, ticket options, assignee options round-robin over {options.Callers} callers for {options.MeasuredSeconds:0} s after {options.Warmup:0} s warm-up");
+        var cpuBefore = server.CpuTime();
+        var recorders = await load.RunAsync(http, options.Callers, options.Tickets, TimeSpan.FromSeconds(options.Warmup), TimeSpan.FromSeconds(options.MeasuredSeconds), cancellationToken);
+        var cpu = (server.CpuTime() - cpuBefore).TotalSeconds / (options.Warmup + options.MeasuredSeconds);
+        var operations = recorders.ToDictionary(r => r.Key, r => new UiOperationResult(r.Value.Summarize(), r.Value.Successes, r.Value.Failures, r.Value.Outcomes.ToDictionary()), StringComparer.Ordinal);
+        foreach (var (operation, result) in operations)
+        {
+            Console.WriteLine($"  {name} {operation}: p50 {result.Latency.P50:0.0} ms, p99 {result.Latency.P99:0.0} ms, max {result.Latency.Max:0.0} ms, {result.Latency.Count / options.MeasuredSeconds:N0}/s, {result.Failures} failed");
+        }
+
+        return new UiComponentResult(name, operations, seeded, cpu, server.PeakMemoryMb);
+    }
+
+    private (ProcessStartInfo Start, Uri BaseUrl, DirectoryInfo DataDirectory) PortalStart()
+    {
+        var dll = options.PortalDll ?? Path.Combine(root, "src", "Portal", "bin", "Release", "net10.0", "Portal.dll");
+        var dataDirectory = Directory.CreateTempSubdirectory("portal-bench-");
+        var baseUrl = new Uri($"http://127.0.0.1:{ChildServer.FreePort()}");
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = root };
+        start.ArgumentList.Add(dll);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["ASPNETCORE_URLS"] = baseUrl.ToString().TrimEnd('/');
+        start.Environment["ConnectionStrings__Portal"] = $"Data Source={Path.Combine(dataDirectory.FullName, "bench.db")}";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Sentry__ClientSecret"] = options.Secret;
+        start.Environment["Sentry__BaseUrl"] = "http://127.0.0.1:9";
+        return (start, baseUrl, dataDirectory);
+    }
+
+    private (ProcessStartInfo Start, Uri BaseUrl) BaselineStart()
+    {
+        var port = ChildServer.FreePort();
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = root };
+        start.ArgumentList.Add(typeof(BenchRun).Assembly.Location);
+        start.ArgumentList.Add("baseline-server");
+        start.ArgumentList.Add("--port");
+        start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return (start, new Uri($"http://127.0.0.1:{port}"));
+    }
+
     private async Task<TargetResult> RunBaselineAsync(DeliveryPool pool, CancellationToken cancellationToken)
     {
         var port = ChildServer.FreePort();

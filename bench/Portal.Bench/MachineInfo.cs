@@ -56,6 +56,10 @@ internal sealed record MachineInfo(int Cores, double MemoryGiB, string Cpu, stri
         return (fields[3] + fields[4], fields.Sum());
     }
 
+    /// <summary>One line for a report's heading.</summary>
+    public string Describe() =>
+        $"{Cores} cores ({Cpu}) · {MemoryGiB} GiB · {Os} · {Runtime} · CPU idle before the run {IdleCpuBefore}";
+
     public static MachineInfo Read()
     {
         var memoryKb = ReadField("/proc/meminfo", "MemTotal") is { } total

@@ -265,6 +265,9 @@ namespace Portal.Data.Migrations
                     b.HasIndex("OrganizationSlug", "Number")
                         .IsUnique();
 
+                    b.HasIndex("OrganizationSlug", "Number", "Status", "Title")
+                        .HasDatabaseName("IX_Tickets_Choices");
+
                     b.ToTable("Tickets", (string)null);
                 });
 

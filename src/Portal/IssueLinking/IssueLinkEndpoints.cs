@@ -86,7 +86,6 @@ internal static partial class IssueLinkEndpoints
             var draft = new TicketDraft(title!, description, priority, assigneeId, assigneeName);
             return await StoreAsync(loggers, "create", async () =>
             {
-                await RememberActorAsync(tickets, installation, link, cancellationToken);
                 var (ticket, _) = await tickets.CreateForIssueAsync(draft, Issue(installation, link), cancellationToken);
                 return Linked(ticket, portal.Value, context);
             });
@@ -114,7 +113,6 @@ internal static partial class IssueLinkEndpoints
 
         return await WithInstallationAsync(link.InstallationId, dbFactory, (installation, _) => StoreAsync(loggers, "link", async () =>
         {
-            await RememberActorAsync(tickets, installation, link, cancellationToken);
             return await tickets.LinkIssueAsync(number, Issue(installation, link), cancellationToken) is { } ticket
                 ? Linked(ticket, portal.Value, context)
                 : IssueLinkMessages.Problem(StatusCodes.Status404NotFound, IssueLinkMessages.TicketNotFound);
@@ -151,14 +149,12 @@ internal static partial class IssueLinkEndpoints
                 tickets = tickets.Where(t => t.Number == number || EF.Functions.Like(t.Title, pattern, @"\"));
             }
 
-            // Open work first, then the newest.
-            var found = await tickets
-                .OrderBy(t => t.Status == TicketStatus.Resolved || t.Status == TicketStatus.Ignored)
-                .ThenByDescending(t => t.Number)
-                .Take(MaxOptions)
-                .Select(t => new { t.Number, t.Title, t.Status })
-                .ToListAsync(cancellationToken);
-            return TypedResults.Json(found.Select(t => new SelectOption(
+            // Open work first, then the newest: two walks down the (organization, number) index, each stopping at 100.
+            var open = await Page(tickets.Where(t => t.Status == TicketStatus.Open || t.Status == TicketStatus.InProgress), MaxOptions, cancellationToken);
+            var closed = open.Count < MaxOptions
+                ? await Page(tickets.Where(t => t.Status == TicketStatus.Resolved || t.Status == TicketStatus.Ignored), MaxOptions - open.Count, cancellationToken)
+                : [];
+            return TypedResults.Json(open.Concat(closed).Select(t => new SelectOption(
                 $"#{t.Number.ToString(CultureInfo.InvariantCulture)} · {t.Title}{(t.Status is TicketStatus.Resolved or TicketStatus.Ignored ? $" ({t.Status})" : "")}",
                 t.Number.ToString(CultureInfo.InvariantCulture))).ToList());
         });
@@ -185,6 +181,11 @@ internal static partial class IssueLinkEndpoints
             return TypedResults.Json(found.Select(p => new SelectOption(p.Name, p.SentryUserId)).ToList());
         });
     }
+
+    private static Task<List<TicketChoice>> Page(IQueryable<Ticket> tickets, int count, CancellationToken cancellationToken) =>
+        tickets.OrderByDescending(t => t.Number).Take(count).Select(t => new TicketChoice(t.Number, t.Title, t.Status)).ToListAsync(cancellationToken);
+
+    private sealed record TicketChoice(int Number, string Title, TicketStatus Status);
 
     // The installation must be one the portal knows and that is still installed; everything happens in its organization.
     private static async Task<IResult> WithInstallationAsync(
@@ -213,14 +214,8 @@ internal static partial class IssueLinkEndpoints
         }
     }
 
-    // The person who linked is someone to offer as an assignee next time.
-    private static Task RememberActorAsync(TicketService tickets, Installation installation, IssueLinkRequest link, CancellationToken cancellationToken) =>
-        link.ActorId is { } actorId
-            ? tickets.RememberPersonAsync(installation.OrganizationSlug, actorId, link.ActorName, cancellationToken)
-            : Task.CompletedTask;
-
     private static LinkedIssue Issue(Installation installation, IssueLinkRequest link) =>
-        new(installation.OrganizationSlug, link.IssueId, installation.Uuid, link.ProjectSlug, SentryIssueUrl(link.WebUrl), link.ActorName);
+        new(installation.OrganizationSlug, link.IssueId, installation.Uuid, link.ProjectSlug, SentryIssueUrl(link.WebUrl), link.ActorName, link.ActorId);
 
     // Sentry's own issue URL from the request; anything but an absolute http(s) URL is not kept (it becomes a link).
     private static string? SentryIssueUrl(string? url) =>

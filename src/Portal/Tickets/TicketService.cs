@@ -23,6 +23,7 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
         ArgumentNullException.ThrowIfNull(issue);
         return await WriteAsync(async db =>
         {
+            await RememberActorAsync(db, issue);
             var existing = await db.IssueLinks.Include(l => l.Ticket)
                 .FirstOrDefaultAsync(l => l.OrganizationSlug == issue.OrganizationSlug && l.SentryIssueId == issue.SentryIssueId, cancellationToken);
             if (existing?.Ticket is { } linked)
@@ -69,6 +70,7 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
                 return null;
             }
 
+            await RememberActorAsync(db, issue);
             var now = time.GetUtcNow();
             var link = await db.IssueLinks.FirstOrDefaultAsync(l => l.OrganizationSlug == issue.OrganizationSlug && l.SentryIssueId == issue.SentryIssueId, cancellationToken);
             if (link is null)
@@ -327,16 +329,23 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
         return true;
     }
 
+    // The person who links an issue is someone to offer as an assignee next time; saved with the link itself.
+    private Task RememberActorAsync(PortalDbContext db, LinkedIssue issue) =>
+        issue.LinkedById is { } id ? RememberAsync(db, issue.OrganizationSlug, id, issue.LinkedBy) : Task.CompletedTask;
+
+    // Unchanged people are not rewritten (LastSeenAt moves at most hourly), so a known actor costs a read, not a write.
     private async Task RememberAsync(PortalDbContext db, string organizationSlug, string sentryUserId, string name)
     {
-        var person = await db.OrganizationPeople.FirstOrDefaultAsync(p => p.OrganizationSlug == organizationSlug && p.SentryUserId == sentryUserId);
+        var now = time.GetUtcNow();
+        var person = db.OrganizationPeople.Local.FirstOrDefault(p => p.OrganizationSlug == organizationSlug && p.SentryUserId == sentryUserId)
+            ?? await db.OrganizationPeople.FirstOrDefaultAsync(p => p.OrganizationSlug == organizationSlug && p.SentryUserId == sentryUserId);
         if (person is null)
         {
-            db.OrganizationPeople.Add(new OrganizationPerson { OrganizationSlug = organizationSlug, SentryUserId = sentryUserId, Name = name, LastSeenAt = time.GetUtcNow() });
+            db.OrganizationPeople.Add(new OrganizationPerson { OrganizationSlug = organizationSlug, SentryUserId = sentryUserId, Name = name, LastSeenAt = now });
         }
-        else
+        else if (person.Name != name || now - person.LastSeenAt > TimeSpan.FromHours(1))
         {
-            (person.Name, person.LastSeenAt) = (name, time.GetUtcNow());
+            (person.Name, person.LastSeenAt) = (name, now);
         }
     }
 
@@ -429,4 +438,4 @@ internal sealed record TicketDraft(string Title, string Description, TicketPrior
 
 /// <summary>The Sentry issue being linked, and through which installation and by whom.</summary>
 internal sealed record LinkedIssue(
-    string OrganizationSlug, long SentryIssueId, Guid InstallationUuid, string? ProjectSlug, string? WebUrl, string LinkedBy);
+    string OrganizationSlug, long SentryIssueId, Guid InstallationUuid, string? ProjectSlug, string? WebUrl, string LinkedBy, string? LinkedById = null);
