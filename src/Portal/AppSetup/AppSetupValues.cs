@@ -17,8 +17,8 @@ public static class AppSetupValues
             new("Webhook URL", $"{root}/sentry/webhook", "Every event Sentry sends; signed with the app's client secret."),
             new("Redirect URL", $"{root}/sentry/setup", "Where Sentry sends the installer after Install (public integrations)."),
             new("Verify Installation", sentry.VerifyInstallation ? "On" : "Off", "Must match Sentry:VerifyInstallation; the portal sends the verify call when on."),
-            new("Permissions", "Issue & Event: Read · Organization: Read", "Enough to receive issue, error and comment webhooks and to confirm installations."),
-            new("Webhooks", "issue, error, comment", "installation webhooks are always sent; other resources are stored and flagged, never refused."),
+            new("Permissions", "Issue & Event: Read & Write · Organization: Read", "Write lets ticket changes and comments reach the linked Sentry issues; read receives the webhooks and confirms installations."),
+            new("Webhooks", "issue, error, comment", "issue and comment keep tickets in sync; installation webhooks are always sent; other resources are stored and flagged, never refused."),
         ];
     }
 
