@@ -71,6 +71,11 @@ public sealed class LiveDeliveriesPageTests(BrowserSession session) : IClassFixt
         Assert.All(await page.GetByTestId("result-status").AllTextContentsAsync(), status => Assert.Contains(status.Trim(), AcknowledgedStatuses));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserSession.ScreenshotDirectory, "simulator.png"), FullPage = true });
 
+        // The Link Issue modal's create, as Sentry's server sends it, then the ticket it made.
+        await page.GetByTestId("send-issue-link-create").ClickAsync();
+        await page.GetByTestId("created-ticket").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("ticket-title")).ToHaveTextAsync("ZeroDivisionError: café total");
+
         await page.GotoAsync(new Uri(session.BaseAddress, "/app-setup").ToString());
         await Assertions.Expect(page.GetByTestId("setup-value").First).ToHaveTextAsync(new Uri(session.BaseAddress, "/sentry/webhook").ToString());
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserSession.ScreenshotDirectory, "app-setup.png"), FullPage = true });
