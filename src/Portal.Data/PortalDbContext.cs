@@ -23,6 +23,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
 
     public DbSet<OrganizationPerson> OrganizationPeople => Set<OrganizationPerson>();
 
+    public DbSet<CodeMapping> CodeMappings => Set<CodeMapping>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);

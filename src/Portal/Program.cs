@@ -6,6 +6,7 @@ using Portal.Realtime;
 using Portal.SentryPlatform;
 using Portal.SignIn;
 using Portal.Simulation;
+using Portal.StacktraceLinks;
 using Portal.Tickets;
 using Portal.Shell;
 using Portal.Webhooks;
@@ -22,6 +23,7 @@ builder.AddSimulation();                 // the simulator page's client (Develop
 builder.AddRealtime();                   // the live stream and its SignalR hub
 builder.AddInstallations();              // install redirect, token exchange/refresh, verification
 builder.AddTickets();                    // tickets, their links to Sentry issues, assignees
+builder.AddStacktraceLinks();            // code mappings and the rate-limited stack-frame redirect
 builder.AddWebhooks();                   // intake → single writer → processor
 
 var app = builder.Build();
@@ -34,6 +36,7 @@ fromSentry.MapIssueLinkEndpoints();      // the Link Issue modal: create, link, 
 app.MapUiComponentSchema();              // GET /sentry/schema.json, to paste into Sentry
 
 app.MapInstallationEndpoints();          // GET /sentry/setup: the installer's browser, after "Install" in Sentry
+app.MapStacktraceLinkEndpoints();        // GET /sentry/stacktrace-link: a stack frame → the file in the team's code host
 
 app.MapSignInEndpoints();                // /signin, /signin/sentry → /signin-sentry, /signout
 app.MapRealtimeEndpoints();              // /hubs/deliveries, behind sign-in, scoped to the person's organizations

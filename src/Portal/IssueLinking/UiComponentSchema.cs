@@ -26,7 +26,7 @@ internal static class UiComponentSchema
 
     public static JsonObject Build() => new()
     {
-        ["elements"] = new JsonArray(IssueLink()),
+        ["elements"] = new JsonArray(IssueLink(), StacktraceLink()),
     };
 
     private static JsonObject IssueLink() => new()
@@ -53,6 +53,13 @@ internal static class UiComponentSchema
             ["uri"] = LinkUri,
             ["required_fields"] = new JsonArray(AsyncSelect("Ticket", Fields.Ticket, TicketOptionsUri)),
         },
+    };
+
+    // Sentry appends filename, lineNo, installationId and projectSlug to this uri (sentry-contract.md §3.6).
+    private static JsonObject StacktraceLink() => new()
+    {
+        ["type"] = "stacktrace-link",
+        ["uri"] = StacktraceLinks.StacktraceLinkEndpoints.Uri,
     };
 
     private static JsonObject Text(string type, string label, string name, string prefill) => new()

@@ -15,7 +15,7 @@ internal static class PortalUiRegistration
         return builder;
     }
 
-    /// <summary>Errors, security headers, status-code pages and antiforgery, in that order.</summary>
+    /// <summary>Errors, security headers, status-code pages, sign-in, antiforgery and rate limits, in that order.</summary>
     public static WebApplication UsePortalPipeline(this WebApplication app)
     {
         if (!app.Environment.IsDevelopment())
@@ -30,6 +30,7 @@ internal static class PortalUiRegistration
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseRateLimiter();
         return app;
     }
 
