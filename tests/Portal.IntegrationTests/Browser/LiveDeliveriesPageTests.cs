@@ -76,6 +76,16 @@ public sealed class LiveDeliveriesPageTests(BrowserSession session) : IClassFixt
         await page.GetByTestId("created-ticket").ClickAsync();
         await Assertions.Expect(page.GetByTestId("ticket-title")).ToHaveTextAsync("ZeroDivisionError: café total");
 
+        await page.GotoAsync(new Uri(session.BaseAddress, "/code-mappings").ToString());
+        await page.Locator("[data-testid=add-stack-root] input, input[data-testid=add-stack-root]").FillAsync("webpack:///src/");
+        await page.Locator("[data-testid=add-source-root] input, input[data-testid=add-source-root]").FillAsync("frontend/src");
+        await page.Locator("[data-testid=add-template] input, input[data-testid=add-template]").FillAsync("https://github.com/acme/web/blob/main/{path}#L{line}");
+        await page.GetByTestId("add-mapping").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("mapping")).ToContainTextAsync("webpack:///src/");
+        await page.Locator("[data-testid=try-file] input, input[data-testid=try-file]").FillAsync("webpack:///src/cart/Total.tsx");
+        await Assertions.Expect(page.GetByTestId("try-result")).ToHaveTextAsync("https://github.com/acme/web/blob/main/frontend/src/cart/Total.tsx#L1");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserSession.ScreenshotDirectory, "code-mappings.png"), FullPage = true });
+
         await page.GotoAsync(new Uri(session.BaseAddress, "/app-setup").ToString());
         await Assertions.Expect(page.GetByTestId("setup-value").First).ToHaveTextAsync(new Uri(session.BaseAddress, "/sentry/webhook").ToString());
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserSession.ScreenshotDirectory, "app-setup.png"), FullPage = true });
