@@ -25,6 +25,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
 
     public DbSet<CodeMapping> CodeMappings => Set<CodeMapping>();
 
+    public DbSet<AlertRuleTrigger> AlertRuleTriggers => Set<AlertRuleTrigger>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);

@@ -1,3 +1,4 @@
+using Portal.AlertRuleActions;
 using Portal.Dashboard;
 using Portal.Data;
 using Portal.Installations;
@@ -33,6 +34,7 @@ app.UsePortalPipeline();
 var fromSentry = app.MapGroup("/sentry").RequireSentrySignature();  // server-to-server: HMAC-checked, anonymous
 fromSentry.MapWebhookEndpoints();
 fromSentry.MapIssueLinkEndpoints();      // the Link Issue modal: create, link, select options
+fromSentry.MapAlertRuleActionEndpoints(); // alert rules' "Create Portal ticket": settings checked before Sentry saves
 app.MapUiComponentSchema();              // GET /sentry/schema.json, to paste into Sentry
 
 app.MapInstallationEndpoints();          // GET /sentry/setup: the installer's browser, after "Install" in Sentry

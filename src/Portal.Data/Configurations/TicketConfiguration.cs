@@ -70,3 +70,18 @@ internal sealed class OrganizationPersonConfiguration : IEntityTypeConfiguration
         builder.Property(p => p.Name).HasMaxLength(200);
     }
 }
+
+internal sealed class AlertRuleTriggerConfiguration : IEntityTypeConfiguration<AlertRuleTrigger>
+{
+    public void Configure(EntityTypeBuilder<AlertRuleTrigger> builder)
+    {
+        builder.ToTable("AlertRuleTriggers");
+        builder.HasKey(t => t.Id);
+        builder.HasIndex(t => new { t.OrganizationSlug, t.Kind, t.RuleKey, t.SubjectKey }).IsUnique();
+        builder.Property(t => t.OrganizationSlug).HasMaxLength(100);
+        builder.Property(t => t.Kind).HasMaxLength(16);
+        builder.Property(t => t.RuleKey).HasMaxLength(64);
+        builder.Property(t => t.SubjectKey).HasMaxLength(64);
+        builder.HasOne<Ticket>().WithMany().HasForeignKey(t => t.TicketId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -16,6 +16,48 @@ namespace Portal.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Portal.Data.Entities.AlertRuleTrigger", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastEventAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OrganizationSlug")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RuleKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SubjectKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TicketId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TicketId");
+
+                    b.HasIndex("OrganizationSlug", "Kind", "RuleKey", "SubjectKey")
+                        .IsUnique();
+
+                    b.ToTable("AlertRuleTriggers", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.CodeMapping", b =>
                 {
                     b.Property<int>("Id")
@@ -451,6 +493,15 @@ namespace Portal.Data.Migrations
                         {
                             t.Property("Body");
                         });
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.AlertRuleTrigger", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.IssueLink", b =>

@@ -26,7 +26,7 @@ internal static class UiComponentSchema
 
     public static JsonObject Build() => new()
     {
-        ["elements"] = new JsonArray(IssueLink(), StacktraceLink()),
+        ["elements"] = new JsonArray(IssueLink(), StacktraceLink(), AlertRuleAction()),
     };
 
     private static JsonObject IssueLink() => new()
@@ -39,13 +39,7 @@ internal static class UiComponentSchema
                 Text("text", "Title", Fields.Title, "issue.title")),
             ["optional_fields"] = new JsonArray(
                 Text("textarea", "Description", Fields.Description, "issue.description"),
-                new JsonObject
-                {
-                    ["type"] = "select",
-                    ["label"] = "Priority",
-                    ["name"] = Fields.Priority,
-                    ["options"] = new JsonArray([.. TicketPriorities.Descending.Select(p => (JsonNode)new JsonArray(TicketPriorities.ValueOf(p), TicketPriorities.LabelOf(p)))]),
-                },
+                PrioritySelect(),
                 AsyncSelect("Assignee", Fields.Assignee, AssigneeOptionsUri)),
         },
         ["link"] = new JsonObject
@@ -55,11 +49,34 @@ internal static class UiComponentSchema
         },
     };
 
+    // "Create Portal ticket" in alert rules; Sentry validates the saved settings at the uri (sentry-contract.md §3.5).
+    private static JsonObject AlertRuleAction() => new()
+    {
+        ["type"] = "alert-rule-action",
+        ["title"] = "Create Portal ticket",
+        ["settings"] = new JsonObject
+        {
+            ["type"] = "alert-rule-settings",
+            ["uri"] = AlertRuleActions.AlertRuleActionEndpoints.Uri,
+            ["description"] = "Opens a ticket when the alert fires, updates it when it fires again.",
+            ["required_fields"] = new JsonArray(new JsonObject { ["type"] = "text", ["label"] = "Title", ["name"] = Fields.Title }),
+            ["optional_fields"] = new JsonArray(PrioritySelect(), AsyncSelect("Assignee", Fields.Assignee, AssigneeOptionsUri)),
+        },
+    };
+
     // Sentry appends filename, lineNo, installationId and projectSlug to this uri (sentry-contract.md §3.6).
     private static JsonObject StacktraceLink() => new()
     {
         ["type"] = "stacktrace-link",
         ["uri"] = StacktraceLinks.StacktraceLinkEndpoints.Uri,
+    };
+
+    private static JsonObject PrioritySelect() => new()
+    {
+        ["type"] = "select",
+        ["label"] = "Priority",
+        ["name"] = Fields.Priority,
+        ["options"] = new JsonArray([.. TicketPriorities.Descending.Select(p => (JsonNode)new JsonArray(TicketPriorities.ValueOf(p), TicketPriorities.LabelOf(p)))]),
     };
 
     private static JsonObject Text(string type, string label, string name, string prefill) => new()

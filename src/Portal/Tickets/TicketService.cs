@@ -273,6 +273,97 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// What an alert rule firing (or a metric alert resolving) means for its ticket: the first firing opens one (or
+    /// takes the ticket already linked to the issue), a later one reopens it if closed and notes the firing, a
+    /// resolution resolves it. A webhook older than the last one applied changes nothing. Returns the ticket id.
+    /// </summary>
+    public async Task<int?> ApplyAlertAsync(AlertTicket alert, DateTimeOffset said, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        return await WriteAsync(async db =>
+        {
+            var now = time.GetUtcNow();
+            var trigger = await db.AlertRuleTriggers.FirstOrDefaultAsync(t => t.OrganizationSlug == alert.OrganizationSlug && t.Kind == alert.Kind
+                && t.RuleKey == alert.RuleKey && t.SubjectKey == alert.SubjectKey, cancellationToken);
+            if (trigger is not null)
+            {
+                if (said < trigger.LastEventAt)
+                {
+                    return (int?)null;
+                }
+
+                var existing = await db.Tickets.FirstAsync(t => t.Id == trigger.TicketId, cancellationToken);
+                trigger.LastEventAt = said;
+                if (alert.Resolved)
+                {
+                    existing.Status = TicketStatus.Resolved;
+                }
+                else if (existing.Status is TicketStatus.Resolved or TicketStatus.Ignored)
+                {
+                    existing.Status = TicketStatus.Open;
+                }
+
+                existing.UpdatedAt = now;
+                db.TicketComments.Add(new TicketComment { TicketId = existing.Id, Text = alert.Note, Author = alert.RuleName, CreatedAt = now });
+                await db.SaveChangesAsync(cancellationToken);
+                return existing.Id;
+            }
+
+            if (alert.Resolved)
+            {
+                return null;
+            }
+
+            // The ticket and its trigger are one change: both or neither.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var linked = alert.Issue is { } issue
+                ? await db.IssueLinks.Where(l => l.OrganizationSlug == alert.OrganizationSlug && l.SentryIssueId == issue.SentryIssueId).Select(l => (int?)l.TicketId).FirstOrDefaultAsync(cancellationToken)
+                : null;
+            Ticket ticket;
+            if (linked is { } ticketId)
+            {
+                ticket = await db.Tickets.FirstAsync(t => t.Id == ticketId, cancellationToken);
+                if (ticket.Status is TicketStatus.Resolved or TicketStatus.Ignored)
+                {
+                    ticket.Status = TicketStatus.Open;
+                }
+
+                ticket.UpdatedAt = now;
+                db.TicketComments.Add(new TicketComment { TicketId = ticket.Id, Text = alert.Note, Author = alert.RuleName, CreatedAt = now });
+            }
+            else
+            {
+                var assigneeName = alert.AssigneeId is { } assignee
+                    ? await db.OrganizationPeople.Where(p => p.OrganizationSlug == alert.OrganizationSlug && p.SentryUserId == assignee).Select(p => p.Name).FirstOrDefaultAsync(cancellationToken)
+                    : null;
+                var number = (await db.Tickets.Where(t => t.OrganizationSlug == alert.OrganizationSlug).MaxAsync(t => (int?)t.Number, cancellationToken) ?? 0) + 1;
+                ticket = new Ticket
+                {
+                    OrganizationSlug = alert.OrganizationSlug, Number = number, Title = alert.Title, Description = alert.Description,
+                    Priority = alert.Priority, AssigneeId = assigneeName is null ? null : alert.AssigneeId, AssigneeName = assigneeName,
+                    CreatedBy = alert.RuleName, CreatedAt = now, UpdatedAt = now,
+                };
+                if (alert.Issue is { } newIssue)
+                {
+                    ticket.Links.Add(NewLink(newIssue, now));
+                }
+
+                db.Tickets.Add(ticket);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            db.AlertRuleTriggers.Add(new AlertRuleTrigger
+            {
+                OrganizationSlug = alert.OrganizationSlug, Kind = alert.Kind, RuleKey = alert.RuleKey, SubjectKey = alert.SubjectKey,
+                TicketId = ticket.Id, LastEventAt = said,
+            });
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return ticket.Id;
+        }, cancellationToken);
+    }
+
     /// <summary>Records the outcome of pushing the ticket's status to Sentry (null error: Sentry agrees).</summary>
     public Task RecordStatusPushAsync(int ticketId, string? error, CancellationToken cancellationToken) =>
         WriteAsync(async db =>
@@ -432,6 +523,11 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
         link.WebUrl = issue.WebUrl ?? link.WebUrl;
     }
 }
+
+/// <summary>An alert rule's firing (or a metric alert's resolution) as the ticket it concerns.</summary>
+internal sealed record AlertTicket(
+    string OrganizationSlug, string Kind, string RuleKey, string SubjectKey, string RuleName, bool Resolved,
+    string Title, string Description, TicketPriority Priority, string? AssigneeId, LinkedIssue? Issue, string Note);
 
 /// <summary>What a new ticket starts with.</summary>
 internal sealed record TicketDraft(string Title, string Description, TicketPriority Priority, string? AssigneeId, string? AssigneeName);

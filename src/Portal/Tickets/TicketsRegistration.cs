@@ -10,6 +10,8 @@ internal static class TicketsRegistration
         builder.Services.AddSingleton<IssueSync>();
         builder.Services.AddSingleton<Portal.Webhooks.IWebhookHandler, IssueWebhookHandler>();
         builder.Services.AddSingleton<Portal.Webhooks.IWebhookHandler, CommentWebhookHandler>();
+        builder.Services.AddSingleton<Portal.Webhooks.IWebhookHandler, Portal.AlertRuleActions.EventAlertWebhookHandler>();
+        builder.Services.AddSingleton<Portal.Webhooks.IWebhookHandler, Portal.AlertRuleActions.MetricAlertWebhookHandler>();
         return builder;
     }
 }

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text.Json;
+using Portal.Data.Entities;
+using Portal.Installations;
+using Portal.SentryPlatform;
+using Portal.Tickets;
+using Portal.Webhooks;
+
+namespace Portal.AlertRuleActions;
+
+/// <summary><c>event_alert.triggered</c>: the rule's ticket for that issue is opened, or updated when it fires again.</summary>
+internal sealed class EventAlertWebhookHandler(TicketService tickets, InstallationOrganizations organizations) : IWebhookHandler
+{
+    public string Resource => WebhookCatalog.EventAlert;
+
+    public async Task HandleAsync(WebhookEvent webhook, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(webhook);
+        var data = webhook.Data;
+        if (webhook.Action != "triggered" || webhook.InstallationUuid is not { } installation || organizations.Find(installation) is not { } organization
+            || !data.TryGetProperty("event", out var sentryEvent)
+            || !long.TryParse(sentryEvent.StringOf("issue_id"), NumberStyles.None, CultureInfo.InvariantCulture, out var issueId))
+        {
+            return;
+        }
+
+        var alert = data.TryGetProperty("issue_alert", out var issueAlert) ? issueAlert : default;
+        var ruleName = data.StringOf("triggered_rule") ?? alert.StringOf("title") ?? "an alert rule";
+        var ruleKey = alert.ValueKind == JsonValueKind.Object && alert.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number
+            ? id.GetRawText()
+            : ruleName;
+        var settings = AlertRuleSettings.From(alert.ValueKind == JsonValueKind.Object && alert.TryGetProperty("settings", out var s) ? s : default);
+        var title = sentryEvent.StringOf("title") ?? $"Issue {issueId}";
+        var webUrl = sentryEvent.StringOf("web_url");
+        var description = $"{title}\n{sentryEvent.StringOf("culprit")}\n\nOpened by the Sentry alert rule “{ruleName}”.{(webUrl is null ? "" : $"\nEvent: {webUrl}")}";
+        await tickets.ApplyAlertAsync(new AlertTicket(
+            organization, "issue", ruleKey, issueId.ToString(CultureInfo.InvariantCulture), $"Alert rule “{ruleName}”", Resolved: false,
+            Truncate(settings.Title ?? title), Truncate(description, Portal.Data.Limits.TicketDescription), settings.Priority ?? TicketPriority.High,
+            settings.AssigneeId, new LinkedIssue(organization, issueId, installation, null, webUrl, $"Alert rule “{ruleName}”"),
+            $"Fired again: {title}"), TicketWebhookTime.Of(webhook), cancellationToken);
+    }
+
+    internal static string Truncate(string text, int length = Portal.Data.Limits.TicketTitle) => text.Length <= length ? text : text[..(length - 1)] + "…";
+}
+
+/// <summary>
+/// <c>metric_alert.critical|warning</c> (and the older <c>open</c>) open or update the ticket of that alert's
+/// incident; <c>metric_alert.resolved</c> resolves it.
+/// </summary>
+internal sealed class MetricAlertWebhookHandler(TicketService tickets, InstallationOrganizations organizations) : IWebhookHandler
+{
+    public string Resource => WebhookCatalog.MetricAlert;
+
+    public async Task HandleAsync(WebhookEvent webhook, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(webhook);
+        var data = webhook.Data;
+        if (webhook.Action is not ("critical" or "warning" or "open" or "resolved") || webhook.InstallationUuid is not { } installation
+            || organizations.Find(installation) is not { } organization
+            || !data.TryGetProperty("metric_alert", out var incident) || !incident.TryGetProperty("alert_rule", out var rule)
+            || rule.StringOf("id") is not { } ruleId || incident.StringOf("identifier") is not { } identifier)
+        {
+            return;
+        }
+
+        var settings = SettingsFor(rule, installation);
+        var ruleName = rule.StringOf("name") ?? "a metric alert";
+        var headline = data.StringOf("description_title") ?? ruleName;
+        var webUrl = data.StringOf("web_url");
+        var description = $"{data.StringOf("description_text")}\n\nOpened by the Sentry metric alert “{ruleName}”.{(webUrl is null ? "" : $"\nAlert: {webUrl}")}";
+        var priority = settings.Priority ?? (webhook.Action == "warning" ? TicketPriority.Medium : TicketPriority.High);
+        await tickets.ApplyAlertAsync(new AlertTicket(
+            organization, "metric", ruleId, identifier, $"Metric alert “{ruleName}”", Resolved: webhook.Action == "resolved",
+            EventAlertWebhookHandler.Truncate(settings.Title ?? ruleName), EventAlertWebhookHandler.Truncate(description, Portal.Data.Limits.TicketDescription),
+            priority, settings.AssigneeId, Issue: null, headline), TicketWebhookTime.Of(webhook), cancellationToken);
+    }
+
+    // The portal's action among the rule's triggers: the one for this installation that carries settings.
+    private static AlertRuleSettings SettingsFor(JsonElement rule, Guid installation)
+    {
+        if (!rule.TryGetProperty("triggers", out var triggers) || triggers.ValueKind != JsonValueKind.Array)
+        {
+            return AlertRuleSettings.None;
+        }
+
+        foreach (var trigger in triggers.EnumerateArray())
+        {
+            if (!trigger.TryGetProperty("actions", out var actions) || actions.ValueKind != JsonValueKind.Array)
+            {
+                continue;
+            }
+
+            foreach (var action in actions.EnumerateArray())
+            {
+                if (Guid.TryParse(action.StringOf("sentry_app_installation_uuid"), out var uuid) && uuid == installation
+                    && action.TryGetProperty("settings", out var settings))
+                {
+                    return AlertRuleSettings.From(settings);
+                }
+            }
+        }
+
+        return AlertRuleSettings.None;
+    }
+}
