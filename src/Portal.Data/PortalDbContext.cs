@@ -27,6 +27,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
 
     public DbSet<AlertRuleTrigger> AlertRuleTriggers => Set<AlertRuleTrigger>();
 
+    public DbSet<ServiceHook> ServiceHooks => Set<ServiceHook>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);

@@ -5,6 +5,7 @@ using Portal.Installations;
 using Portal.IssueLinking;
 using Portal.Realtime;
 using Portal.SentryPlatform;
+using Portal.ServiceHooks;
 using Portal.SignIn;
 using Portal.Simulation;
 using Portal.StacktraceLinks;
@@ -25,6 +26,7 @@ builder.AddRealtime();                   // the live stream and its SignalR hub
 builder.AddInstallations();              // install redirect, token exchange/refresh, verification
 builder.AddTickets();                    // tickets, their links to Sentry issues, assignees
 builder.AddStacktraceLinks();            // code mappings and the rate-limited stack-frame redirect
+builder.AddServiceHooks();               // project service hooks and their secrets
 builder.AddWebhooks();                   // intake → single writer → processor
 
 var app = builder.Build();
@@ -35,6 +37,7 @@ var fromSentry = app.MapGroup("/sentry").RequireSentrySignature();  // server-to
 fromSentry.MapWebhookEndpoints();
 fromSentry.MapIssueLinkEndpoints();      // the Link Issue modal: create, link, select options
 fromSentry.MapAlertRuleActionEndpoints(); // alert rules' "Create Portal ticket": settings checked before Sentry saves
+fromSentry.MapServiceHookEndpoints();    // project service hooks, each signed with its own secret
 app.MapUiComponentSchema();              // GET /sentry/schema.json, to paste into Sentry
 
 app.MapInstallationEndpoints();          // GET /sentry/setup: the installer's browser, after "Install" in Sentry

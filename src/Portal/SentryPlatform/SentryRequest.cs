@@ -20,6 +20,9 @@ public sealed class SentryRequest
         Timestamp = headers[SentryHeaders.HookTimestamp].ToString();
         HookSignature = headers[SentryHeaders.HookSignature].ToString();
         AppSignature = headers[SentryHeaders.AppSignature].ToString();
+        ServiceHookGuid = headers[SentryHeaders.ServiceHookGuid].ToString();
+        ServiceHookTimestamp = headers[SentryHeaders.ServiceHookTimestamp].ToString();
+        ServiceHookSignature = headers[SentryHeaders.ServiceHookSignature].ToString();
     }
 
     /// <summary>How long the whole body may take to arrive (reliability.md I7).</summary>
@@ -38,6 +41,12 @@ public sealed class SentryRequest
     public string HookSignature { get; }
 
     public string AppSignature { get; }
+
+    public string ServiceHookGuid { get; }
+
+    public string ServiceHookTimestamp { get; }
+
+    public string ServiceHookSignature { get; }
 
     /// <summary>Minimal-API binder: size first (reading stops at the limit), then content type; never parses JSON.</summary>
     public static async ValueTask<SentryRequest?> BindAsync(HttpContext context, ParameterInfo parameter)

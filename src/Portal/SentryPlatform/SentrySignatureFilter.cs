@@ -4,7 +4,8 @@ namespace Portal.SentryPlatform;
 /// The security boundary of every route Sentry calls: size, content type, then signature, before the handler
 /// runs or any JSON is parsed (design.md §5).
 /// </summary>
-internal sealed partial class SentrySignatureFilter(SentrySigningKeys keys, ILogger<SentrySignatureFilter> logger) : IEndpointFilter
+internal sealed partial class SentrySignatureFilter(
+    SentrySigningKeys keys, Portal.ServiceHooks.ServiceHookRegistry serviceHooks, ILogger<SentrySignatureFilter> logger) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -21,11 +22,14 @@ internal sealed partial class SentrySignatureFilter(SentrySigningKeys keys, ILog
                 return TypedResults.StatusCode(StatusCodes.Status408RequestTimeout);
         }
 
+        // A service hook's key is that hook's own secret, found by the GUID it sends.
+        var hookKeys = caller.Scheme == SentrySignatureScheme.ServiceHook ? await serviceHooks.KeysOfAsync(request.ServiceHookGuid) : [];
         var check = caller.Scheme switch
         {
             SentrySignatureScheme.Hook => SentrySignature.Check(request.Body, request.HookSignature, keys.Active()),
             SentrySignatureScheme.App => SentrySignature.Check(request.Body, request.AppSignature, keys.Active()),
             SentrySignatureScheme.AppEmptyBody => SentrySignature.Check([], request.AppSignature, keys.Active()),
+            SentrySignatureScheme.ServiceHook => SentrySignature.Check(request.Body, request.ServiceHookSignature, hookKeys),
             _ => throw new InvalidOperationException($"Unknown signature scheme {caller.Scheme}."),
         };
 

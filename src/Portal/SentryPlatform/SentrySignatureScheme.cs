@@ -11,4 +11,7 @@ public enum SentrySignatureScheme
 
     /// <summary><c>Sentry-App-Signature</c> over <c>""</c>: select-option GETs (weak: read-only routes only).</summary>
     AppEmptyBody,
+
+    /// <summary><c>X-ServiceHook-Signature</c> over the raw body with the secret of the hook <c>X-ServiceHook-GUID</c> names.</summary>
+    ServiceHook,
 }

@@ -56,6 +56,42 @@ internal sealed partial class DeliveryIntake(
         return outcome;
     }
 
+    /// <summary>
+    /// A project service hook's event (sentry-contract.md §4), already verified with that hook's secret: stored and
+    /// streamed like any delivery, in the hook's organization. It names no installation and no action.
+    /// </summary>
+    public async Task<StoreOutcome> AcceptServiceHookAsync(SentryRequest request, string organizationSlug)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var now = time.GetUtcNow();
+        var flags = WebhookEnvelope.TryRead(request.Body, out _) ? DeliveryFlags.None : DeliveryFlags.Unparsed;
+        var hookTimestamp = ParseTimestamp(request.ServiceHookTimestamp);
+        if (hookTimestamp is not { } seconds || Math.Abs(now.ToUnixTimeSeconds() - seconds) > TimestampTolerance.TotalSeconds)
+        {
+            flags |= DeliveryFlags.StaleTimestamp;
+        }
+
+        var delivery = new PendingDelivery
+        {
+            Body = request.Body,
+            StoredBody = BodyCompression.Compress(request.Body),
+            BodySha256 = SHA256.HashData(request.Body),
+            RequestId = string.IsNullOrEmpty(request.ServiceHookGuid) ? null : Truncate(request.ServiceHookGuid, 64),
+            Resource = WebhookCatalog.ServiceHook,
+            Action = "event",
+            InstallationUuid = null,
+            OrganizationSlug = organizationSlug,
+            ReceivedAt = now,
+            HookTimestamp = hookTimestamp,
+            Flags = flags,
+            Source = DeliverySource.ServiceHook,
+        };
+
+        var outcome = await writer.StoreAsync(delivery);
+        Record(outcome, delivery);
+        return outcome;
+    }
+
     private void Record(StoreOutcome outcome, PendingDelivery delivery)
     {
         metrics.Responded(outcome.Result.ToString());

@@ -15,9 +15,9 @@ internal sealed class SqliteDeliveryStore(PortalDataSettings settings) : IDelive
     private const string InsertSql = """
         INSERT INTO "WebhookDeliveries"
             ("RequestId", "BodySha256", "Resource", "Action", "InstallationUuid", "ReceivedAt", "HookTimestamp",
-             "Flags", "Source", "State", "Attempts", "NextAttemptAt")
+             "Flags", "Source", "OrganizationSlug", "State", "Attempts", "NextAttemptAt")
         VALUES ($requestId, $sha, $resource, $action, $installation, $receivedAt, $hookTimestamp,
-                $flags, $source, 0 /* Pending */, 0, $receivedAt)
+                $flags, $source, $organization, 0 /* Pending */, 0, $receivedAt)
         ON CONFLICT ("BodySha256") DO NOTHING
         RETURNING "Id";
         """;
@@ -95,7 +95,7 @@ internal sealed class SqliteDeliveryStore(PortalDataSettings settings) : IDelive
             await cache.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        insert = Prepare(connection, InsertSql, "$requestId", "$sha", "$resource", "$action", "$installation", "$receivedAt", "$hookTimestamp", "$flags", "$source");
+        insert = Prepare(connection, InsertSql, "$requestId", "$sha", "$resource", "$action", "$installation", "$receivedAt", "$hookTimestamp", "$flags", "$source", "$organization");
         insertBody = Prepare(connection, InsertBodySql, "$id", "$body");
         update = Prepare(connection, UpdateSql, "$state", "$attempts", "$nextAttemptAt", "$processedAt", "$lastError", "$flags", "$organization", "$summary", "$id");
     }
@@ -125,6 +125,10 @@ internal sealed class SqliteDeliveryStore(PortalDataSettings settings) : IDelive
         p[6].Value = (object?)delivery.HookTimestamp ?? DBNull.Value;
         p[7].Value = (int)delivery.Flags;
         p[8].Value = (int)delivery.Source;
+
+        // Known at once for a service hook (its registration) and usually for a webhook (the installation cache);
+        // the processor confirms or sets it for webhooks.
+        p[9].Value = (object?)delivery.OrganizationSlug ?? DBNull.Value;
     }
 
     private static void BindUpdate(SqliteCommand command, WebhookDelivery outcome)

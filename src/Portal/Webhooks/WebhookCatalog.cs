@@ -18,6 +18,9 @@ internal static class WebhookCatalog
     public const string SizeAnalysis = "size_analysis";
     public const string PreprodArtifact = "preprod_artifact";
 
+    /// <summary>What the portal calls a project service hook's delivery (it carries no resource header of its own).</summary>
+    public const string ServiceHook = "service_hook";
+
     private static readonly FrozenDictionary<string, FrozenSet<string>> Actions = new Dictionary<string, FrozenSet<string>>
     {
         [Installation] = Set("created", "deleted"),
@@ -32,6 +35,7 @@ internal static class WebhookCatalog
             "impact_assessment_started", "impact_assessment_completed", "pr_created"),
         [SizeAnalysis] = Set("completed"),
         [PreprodArtifact] = Set("completed"),
+        [ServiceHook] = Set("event"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     public static IEnumerable<string> Resources => Actions.Keys;

@@ -26,7 +26,13 @@ internal static class WebhookEndpoints
     private static async Task<Results<Accepted, Ok, StatusCodeHttpResult>> ReceiveAsync(
         SentryRequest request, DeliveryIntake intake, HttpContext context)
     {
-        var outcome = await intake.AcceptAsync(request, DeliverySource.AppWebhook);
+        return Acknowledge(await intake.AcceptAsync(request, DeliverySource.AppWebhook), context);
+    }
+
+    /// <summary>2xx once stored (or already stored); 503 with Retry-After when it could not be.</summary>
+    public static Results<Accepted, Ok, StatusCodeHttpResult> Acknowledge(StoreOutcome outcome, HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
         switch (outcome.Result)
         {
             case StoreResult.Stored:

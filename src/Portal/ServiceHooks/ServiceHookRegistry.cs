@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.SignIn;
+
+namespace Portal.ServiceHooks;
+
+/// <summary>
+/// The project service hooks admins registered, and their secrets: protected at rest (purpose
+/// <see cref="Purpose"/>), held unprotected only in memory for checking signatures, never shown again.
+/// </summary>
+internal sealed partial class ServiceHookRegistry(IDbContextFactory<PortalDbContext> dbFactory, IDataProtectionProvider protection, TimeProvider time)
+{
+    public const string Purpose = "SentryApp.ServiceHooks.v1";
+
+    private readonly IDataProtector protector = protection.CreateProtector(Purpose);
+    private readonly ConcurrentDictionary<string, RegisteredHook> known = new(StringComparer.Ordinal);
+
+    /// <summary>The key(s) a delivery naming <paramref name="hookId"/> must be signed with; none for an unknown hook.</summary>
+    public async Task<IReadOnlyList<byte[]>> KeysOfAsync(string hookId) =>
+        await FindAsync(hookId) is { } hook ? [hook.Key] : [];
+
+    /// <summary>The registered hook, or null (also for anything not shaped like Sentry's 32-hex id).</summary>
+    public async Task<RegisteredHook?> FindAsync(string hookId)
+    {
+        if (!HookIdShape().IsMatch(hookId ?? ""))
+        {
+            return null;
+        }
+
+        if (known.TryGetValue(hookId!, out var cached))
+        {
+            return cached;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var hook = await db.ServiceHooks.AsNoTracking().FirstOrDefaultAsync(h => h.HookId == hookId);
+        if (hook is null)
+        {
+            return null;
+        }
+
+        var registered = new RegisteredHook(hook.HookId, hook.OrganizationSlug, hook.ProjectSlug, Encoding.UTF8.GetBytes(protector.Unprotect(hook.ProtectedSecret)));
+        known[hook.HookId] = registered;
+        return registered;
+    }
+
+    public async Task<IReadOnlyList<ServiceHook>> ListAsync(AccessScope scope, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var hooks = await db.ServiceHooks.AsNoTracking().OrderBy(h => h.OrganizationSlug).ThenBy(h => h.ProjectSlug).ToListAsync(cancellationToken);
+        return [.. hooks.Where(h => scope.Includes(h.OrganizationSlug))];
+    }
+
+    /// <summary>Registers a hook; returns why not, or null.</summary>
+    public async Task<string?> AddAsync(AccessScope scope, string organizationSlug, string projectSlug, string hookId, string secret, string createdBy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        hookId = (hookId ?? "").Trim().ToLowerInvariant();
+        secret = (secret ?? "").Trim();
+        var problem = !scope.Includes(organizationSlug) ? "You are not an admin of that organization."
+            : string.IsNullOrWhiteSpace(projectSlug) ? "Give the Sentry project the hook belongs to."
+            : !HookIdShape().IsMatch(hookId) ? "The hook id is the 32 hexadecimal digits Sentry shows as the hook's id."
+            : secret.Length is < 16 or > 256 || secret.Any(char.IsControl) ? "The secret is the value Sentry showed when the hook was created (its 64 hexadecimal digits)."
+            : null;
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.ServiceHooks.Add(new ServiceHook
+        {
+            HookId = hookId, OrganizationSlug = organizationSlug, ProjectSlug = projectSlug.Trim(), ProtectedSecret = protector.Protect(secret),
+            SecretHint = secret[^4..], CreatedBy = createdBy, CreatedAt = time.GetUtcNow(),
+        });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return null;
+        }
+        catch (DbUpdateException exception) when (exception.InnerException is SqliteException { SqliteErrorCode: 19 })
+        {
+            return "That hook is already registered.";
+        }
+    }
+
+    public async Task<bool> DeleteAsync(AccessScope scope, int id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var hook = await db.ServiceHooks.FirstOrDefaultAsync(h => h.Id == id, cancellationToken);
+        if (hook is null || !scope.Includes(hook.OrganizationSlug))
+        {
+            return false;
+        }
+
+        db.ServiceHooks.Remove(hook);
+        await db.SaveChangesAsync(cancellationToken);
+        known.TryRemove(hook.HookId, out _);
+        return true;
+    }
+
+    [GeneratedRegex("^[0-9a-f]{32}$")]
+    private static partial Regex HookIdShape();
+}
+
+/// <summary>A hook as the signature check and the intake need it.</summary>
+internal sealed record RegisteredHook(string HookId, string OrganizationSlug, string ProjectSlug, byte[] Key);
