@@ -17,6 +17,7 @@ public static class AppSetupValues
             new("Webhook URL", $"{root}/sentry/webhook", "Every event Sentry sends; signed with the app's client secret."),
             new("Redirect URL", $"{root}/sentry/setup", "Where Sentry sends the installer after Install (public integrations)."),
             new("Verify Installation", sentry.VerifyInstallation ? "On" : "Off", "Must match Sentry:VerifyInstallation; the portal sends the verify call when on."),
+            new("Alert Rule Action", "On", "Alert rules then offer Create Portal ticket; Sentry checks the settings with the portal before saving."),
             new("Permissions", "Issue & Event: Read & Write · Organization: Read", "Write lets ticket changes and comments reach the linked Sentry issues; read receives the webhooks and confirms installations."),
             new("Webhooks", "issue, error, comment", "issue and comment keep tickets in sync; installation webhooks are always sent; other resources are stored and flagged, never refused."),
         ];

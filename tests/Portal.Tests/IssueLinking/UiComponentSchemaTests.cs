@@ -22,6 +22,7 @@ public sealed class UiComponentSchemaTests
 
         Assert.True(result.IsValid, Describe(result));
         var types = schema["elements"]!.AsArray().Select(e => e!["type"]!.GetValue<string>()).ToList();
+        Assert.Equal(["issue-link", "stacktrace-link", "alert-rule-action"], types);
         Assert.Equal(types.Distinct().Count(), types.Count);
     }
 
@@ -38,6 +39,18 @@ public sealed class UiComponentSchemaTests
         Assert.Equal("issue.description", create[1]!["default"]!.GetValue<string>());
         Assert.Equal("/sentry/options/assignees", create[3]!["uri"]!.GetValue<string>());
         Assert.Equal("/sentry/options/tickets", issueLink["link"]!["required_fields"]![0]!["uri"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void The_stacktrace_link_and_alert_rule_action_elements_name_the_routes_the_portal_serves()
+    {
+        var elements = UiComponentSchema.Build()["elements"]!.AsArray().ToDictionary(e => e!["type"]!.GetValue<string>(), e => e!);
+
+        Assert.Equal("/sentry/stacktrace-link", elements["stacktrace-link"]["uri"]!.GetValue<string>());
+        var settings = elements["alert-rule-action"]["settings"]!;
+        Assert.Equal("/sentry/alert-rule-action", settings["uri"]!.GetValue<string>());
+        Assert.Equal("title", settings["required_fields"]![0]!["name"]!.GetValue<string>());
+        Assert.Equal("/sentry/options/assignees", settings["optional_fields"]![1]!["uri"]!.GetValue<string>());
     }
 
     // The validator can say no: the same schema with one mistake Sentry refuses.
