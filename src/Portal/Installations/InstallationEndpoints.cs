@@ -19,6 +19,7 @@ internal static partial class InstallationEndpoints
         app.MapGet("/sentry/setup", SetupAsync)
             .WithName("CompleteSentryInstallation")
             .AllowAnonymous()
+            .RequireRateLimiting(Portal.Shell.BrowserRateLimits.Anonymous)
             .WithMetadata(new SkipStatusCodePagesAttribute());
         return app;
     }

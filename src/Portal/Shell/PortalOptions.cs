@@ -11,6 +11,9 @@ public sealed class PortalOptions
     /// </summary>
     public Uri? PublicBaseUrl { get; set; }
 
+    /// <summary>Requests one address may make per minute to the installation redirect and the start of sign-in.</summary>
+    public int AnonymousRequestsPerMinute { get; set; } = 60;
+
     /// <summary>The project key Sentry shows before a ticket's number (<c>PORTAL#17</c>).</summary>
     public string TicketKey { get; set; } = "PORTAL";
 

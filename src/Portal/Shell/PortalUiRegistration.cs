@@ -12,6 +12,7 @@ internal static class PortalUiRegistration
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.AddBrowserRateLimits();
         return builder;
     }
 

@@ -1,8 +1,6 @@
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Shell;
@@ -18,29 +16,11 @@ namespace Portal.StacktraceLinks;
 internal static class StacktraceLinkEndpoints
 {
     public const string Uri = "/sentry/stacktrace-link";
-    public const string RateLimitPolicy = "stacktrace-link";
 
     public static IHostApplicationBuilder AddStacktraceLinks(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<StacktraceLinkOptions>().BindConfiguration(StacktraceLinkOptions.SectionName);
         builder.Services.AddSingleton<CodeMappingDirectory>();
-        builder.Services.AddRateLimiter(limiter =>
-        {
-            // Browsers are told to slow down (429), not that the portal is down (the framework's default 503).
-            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.OnRejected = (context, _) =>
-            {
-                context.HttpContext.Response.Headers.RetryAfter = "60";
-                return ValueTask.CompletedTask;
-            };
-            limiter.AddPolicy(RateLimitPolicy, context =>
-            {
-                var permits = context.RequestServices.GetRequiredService<IOptions<StacktraceLinkOptions>>().Value.PermitsPerMinute;
-                return RateLimitPartition.GetFixedWindowLimiter(
-                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
-            });
-        });
         return builder;
     }
 
@@ -48,7 +28,7 @@ internal static class StacktraceLinkEndpoints
     {
         endpoints.MapGet(Uri, RedirectAsync)
             .AllowAnonymous()
-            .RequireRateLimiting(RateLimitPolicy)
+            .RequireRateLimiting(BrowserRateLimits.StacktraceLink)
             .WithMetadata(new SkipStatusCodePagesAttribute());
         return endpoints;
     }
