@@ -144,9 +144,9 @@ internal static partial class IssueLinkEndpoints
             if (!string.IsNullOrWhiteSpace(query))
             {
                 var text = query.Trim().TrimStart('#');
-                var pattern = LikePattern(text);
+                var pattern = SqlLike.Containing(text);
                 int? number = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
-                tickets = tickets.Where(t => t.Number == number || EF.Functions.Like(t.Title, pattern, @"\"));
+                tickets = tickets.Where(t => t.Number == number || EF.Functions.Like(t.Title, pattern, SqlLike.Escape));
             }
 
             // Open work first, then the newest: two walks down the (organization, number) index, each stopping at 100.
@@ -173,8 +173,8 @@ internal static partial class IssueLinkEndpoints
             var people = db.OrganizationPeople.AsNoTracking().Where(p => p.OrganizationSlug == installation.OrganizationSlug);
             if (!string.IsNullOrWhiteSpace(query))
             {
-                var pattern = LikePattern(query.Trim());
-                people = people.Where(p => EF.Functions.Like(p.Name, pattern, @"\"));
+                var pattern = SqlLike.Containing(query.Trim());
+                people = people.Where(p => EF.Functions.Like(p.Name, pattern, SqlLike.Escape));
             }
 
             var found = await people.OrderBy(p => p.Name).Take(MaxOptions).Select(p => new { p.Name, p.SentryUserId }).ToListAsync(cancellationToken);
@@ -229,9 +229,6 @@ internal static partial class IssueLinkEndpoints
         return TypedResults.Json(new IssueLinkAnswer(
             $"{baseUrl}/tickets/{ticket.Id.ToString(CultureInfo.InvariantCulture)}", portal.TicketKey, ticket.Number.ToString(CultureInfo.InvariantCulture)));
     }
-
-    private static string LikePattern(string text) =>
-        "%" + text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal) + "%";
 
     // dependentData is a JSON object of the parent fields' values; anything else is refused, unknown keys ignored.
     private static bool TryReadDependentData(string? dependentData, out Dictionary<string, string> values)

@@ -75,14 +75,13 @@ public sealed record DeliveryFilter(
 
         if (SearchText is { } text)
         {
-            var pattern = "%" + text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal)
-                .Replace("_", @"\_", StringComparison.Ordinal) + "%";
+            var pattern = Portal.Data.SqlLike.Containing(text);
             long? id = long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : null;
             var flag = DeliveryFlagNames.Parse(text);
             deliveries = deliveries.Where(d =>
-                EF.Functions.Like(d.Summary, pattern, @"\") || EF.Functions.Like(d.OrganizationSlug, pattern, @"\")
-                || EF.Functions.Like(d.Action, pattern, @"\") || EF.Functions.Like(d.Resource, pattern, @"\")
-                || EF.Functions.Like(d.RequestId, pattern, @"\")
+                EF.Functions.Like(d.Summary, pattern, Portal.Data.SqlLike.Escape) || EF.Functions.Like(d.OrganizationSlug, pattern, Portal.Data.SqlLike.Escape)
+                || EF.Functions.Like(d.Action, pattern, Portal.Data.SqlLike.Escape) || EF.Functions.Like(d.Resource, pattern, Portal.Data.SqlLike.Escape)
+                || EF.Functions.Like(d.RequestId, pattern, Portal.Data.SqlLike.Escape)
                 || (flag != DeliveryFlags.None && (d.Flags & flag) == flag)
                 || d.Id == id);
         }

@@ -23,9 +23,9 @@ internal sealed class TicketDirectory(IDbContextFactory<PortalDbContext> dbFacto
         if (!string.IsNullOrWhiteSpace(text))
         {
             var trimmed = text.Trim().TrimStart('#');
-            var pattern = "%" + trimmed.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal) + "%";
+            var pattern = SqlLike.Containing(trimmed);
             int? number = int.TryParse(trimmed, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
-            tickets = tickets.Where(t => t.Number == number || EF.Functions.Like(t.Title, pattern, @"\") || EF.Functions.Like(t.AssigneeName, pattern, @"\"));
+            tickets = tickets.Where(t => t.Number == number || EF.Functions.Like(t.Title, pattern, SqlLike.Escape) || EF.Functions.Like(t.AssigneeName, pattern, SqlLike.Escape));
         }
 
         return await tickets
