@@ -73,9 +73,7 @@ internal static partial class IssueLinkEndpoints
             string? assigneeName = null;
             if (assigneeId is not null)
             {
-                assigneeName = await db.OrganizationPeople
-                    .Where(p => p.OrganizationSlug == installation.OrganizationSlug && p.SentryUserId == assigneeId)
-                    .Select(p => p.Name).FirstOrDefaultAsync(cancellationToken);
+                assigneeName = await TicketService.NameOfAsync(db, installation.OrganizationSlug, assigneeId, cancellationToken);
                 if (assigneeName is null)
                 {
                     return IssueLinkMessages.Problem(StatusCodes.Status400BadRequest, IssueLinkMessages.UnknownAssignee);

@@ -34,11 +34,10 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
             }
 
             var now = time.GetUtcNow();
-            var number = (await db.Tickets.Where(t => t.OrganizationSlug == issue.OrganizationSlug).MaxAsync(t => (int?)t.Number, cancellationToken) ?? 0) + 1;
             var ticket = new Ticket
             {
                 OrganizationSlug = issue.OrganizationSlug,
-                Number = number,
+                Number = await NextNumberAsync(db, issue.OrganizationSlug, cancellationToken),
                 Title = draft.Title,
                 Description = draft.Description,
                 Priority = draft.Priority,
@@ -111,9 +110,7 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
             }
 
             string? assigneeName = null;
-            if (assigneeId is not null
-                && (assigneeName = await db.OrganizationPeople.Where(p => p.OrganizationSlug == ticket.OrganizationSlug && p.SentryUserId == assigneeId)
-                    .Select(p => p.Name).FirstOrDefaultAsync(cancellationToken)) is null)
+            if (assigneeId is not null && (assigneeName = await NameOfAsync(db, ticket.OrganizationSlug, assigneeId, cancellationToken)) is null)
             {
                 return false;
             }
@@ -299,13 +296,8 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
                 {
                     existing.Status = TicketStatus.Resolved;
                 }
-                else if (existing.Status is TicketStatus.Resolved or TicketStatus.Ignored)
-                {
-                    existing.Status = TicketStatus.Open;
-                }
 
-                existing.UpdatedAt = now;
-                db.TicketComments.Add(new TicketComment { TicketId = existing.Id, Text = alert.Note, Author = alert.RuleName, CreatedAt = now });
+                NoteFiring(db, existing, alert, now);
                 await db.SaveChangesAsync(cancellationToken);
                 return existing.Id;
             }
@@ -324,23 +316,14 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
             if (linked is { } ticketId)
             {
                 ticket = await db.Tickets.FirstAsync(t => t.Id == ticketId, cancellationToken);
-                if (ticket.Status is TicketStatus.Resolved or TicketStatus.Ignored)
-                {
-                    ticket.Status = TicketStatus.Open;
-                }
-
-                ticket.UpdatedAt = now;
-                db.TicketComments.Add(new TicketComment { TicketId = ticket.Id, Text = alert.Note, Author = alert.RuleName, CreatedAt = now });
+                NoteFiring(db, ticket, alert, now);
             }
             else
             {
-                var assigneeName = alert.AssigneeId is { } assignee
-                    ? await db.OrganizationPeople.Where(p => p.OrganizationSlug == alert.OrganizationSlug && p.SentryUserId == assignee).Select(p => p.Name).FirstOrDefaultAsync(cancellationToken)
-                    : null;
-                var number = (await db.Tickets.Where(t => t.OrganizationSlug == alert.OrganizationSlug).MaxAsync(t => (int?)t.Number, cancellationToken) ?? 0) + 1;
+                var assigneeName = alert.AssigneeId is { } assignee ? await NameOfAsync(db, alert.OrganizationSlug, assignee, cancellationToken) : null;
                 ticket = new Ticket
                 {
-                    OrganizationSlug = alert.OrganizationSlug, Number = number, Title = alert.Title, Description = alert.Description,
+                    OrganizationSlug = alert.OrganizationSlug, Number = await NextNumberAsync(db, alert.OrganizationSlug, cancellationToken), Title = alert.Title, Description = alert.Description,
                     Priority = alert.Priority, AssigneeId = assigneeName is null ? null : alert.AssigneeId, AssigneeName = assigneeName,
                     CreatedBy = alert.RuleName, CreatedAt = now, UpdatedAt = now,
                 };
@@ -408,7 +391,7 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
         {
             "resolved" => TicketStatus.Resolved,
             "ignored" or "archived" or "muted" => TicketStatus.Ignored,
-            "unresolved" when ticket.Status is TicketStatus.Resolved or TicketStatus.Ignored => TicketStatus.Open,
+            "unresolved" when IsClosed(ticket) => TicketStatus.Open,
             _ => ticket.Status,
         };
         if (status == ticket.Status)
@@ -419,6 +402,28 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
         ticket.Status = status;
         return true;
     }
+
+    private static bool IsClosed(Ticket ticket) => ticket.Status is TicketStatus.Resolved or TicketStatus.Ignored;
+
+    // An alert firing on a ticket: noted on it, and a closed ticket opens again (a resolution was set just before).
+    private static void NoteFiring(PortalDbContext db, Ticket ticket, AlertTicket alert, DateTimeOffset now)
+    {
+        if (!alert.Resolved && IsClosed(ticket))
+        {
+            ticket.Status = TicketStatus.Open;
+        }
+
+        ticket.UpdatedAt = now;
+        db.TicketComments.Add(new TicketComment { TicketId = ticket.Id, Text = alert.Note, Author = alert.RuleName, CreatedAt = now });
+    }
+
+    // Per organization, max + 1: callers hold the write lock, and the unique index settles other processes.
+    private static async Task<int> NextNumberAsync(PortalDbContext db, string organizationSlug, CancellationToken cancellationToken) =>
+        (await db.Tickets.Where(t => t.OrganizationSlug == organizationSlug).MaxAsync(t => (int?)t.Number, cancellationToken) ?? 0) + 1;
+
+    /// <summary>The name of someone the portal knows in the organization, or null: only such people can be assignees.</summary>
+    internal static Task<string?> NameOfAsync(PortalDbContext db, string organizationSlug, string sentryUserId, CancellationToken cancellationToken) =>
+        db.OrganizationPeople.Where(p => p.OrganizationSlug == organizationSlug && p.SentryUserId == sentryUserId).Select(p => p.Name).FirstOrDefaultAsync(cancellationToken);
 
     // The person who links an issue is someone to offer as an assignee next time; saved with the link itself.
     private Task RememberActorAsync(PortalDbContext db, LinkedIssue issue) =>
@@ -450,27 +455,6 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
                 .Select(i => i.OrganizationSlug).Distinct().ToListAsync(cancellationToken))
             {
                 await RememberAsync(db, organization, sentryUserId, name);
-            }
-
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
-        }, cancellationToken);
-    }
-
-    /// <summary>Remembers someone as a possible assignee in the organization (a new name replaces the old one).</summary>
-    public async Task RememberPersonAsync(string organizationSlug, string sentryUserId, string name, CancellationToken cancellationToken)
-    {
-        await WriteAsync(async db =>
-        {
-            var person = await db.OrganizationPeople.FirstOrDefaultAsync(p => p.OrganizationSlug == organizationSlug && p.SentryUserId == sentryUserId, cancellationToken);
-            if (person is null)
-            {
-                db.OrganizationPeople.Add(new OrganizationPerson { OrganizationSlug = organizationSlug, SentryUserId = sentryUserId, Name = name, LastSeenAt = time.GetUtcNow() });
-            }
-            else
-            {
-                person.Name = name;
-                person.LastSeenAt = time.GetUtcNow();
             }
 
             await db.SaveChangesAsync(cancellationToken);
