@@ -16,8 +16,7 @@ internal sealed class InstallationDirectory(
     {
         ArgumentNullException.ThrowIfNull(scope);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var installations = (await db.Installations.AsNoTracking().ToListAsync(cancellationToken))
-            .Where(i => scope.Includes(i.OrganizationSlug));
+        var installations = await scope.Filter(db.Installations.AsNoTracking(), i => i.OrganizationSlug).ToListAsync(cancellationToken);
 
         // Most urgent first: what needs a person, then what is not confirmed yet, then the rest by organization.
         return [.. installations

@@ -15,7 +15,7 @@ public sealed class DeliveryHistory(IDbContextFactory<PortalDbContext> dbFactory
     public async Task<IReadOnlyList<DeliverySummary>> AfterAsync(long afterId, int max, AccessScope scope, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await Summaries(Within(db.WebhookDeliveries, scope).Where(d => d.Id > afterId).OrderBy(d => d.Id).Take(max))
+        return await Summaries(scope.Filter(db.WebhookDeliveries, d => d.OrganizationSlug).Where(d => d.Id > afterId).OrderBy(d => d.Id).Take(max))
             .ToListAsync(cancellationToken);
     }
 
@@ -23,7 +23,7 @@ public sealed class DeliveryHistory(IDbContextFactory<PortalDbContext> dbFactory
     public async Task<IReadOnlyList<DeliverySummary>> LatestAsync(int count, AccessScope scope, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await Summaries(Within(db.WebhookDeliveries, scope).OrderByDescending(d => d.Id).Take(count))
+        return await Summaries(scope.Filter(db.WebhookDeliveries, d => d.OrganizationSlug).OrderByDescending(d => d.Id).Take(count))
             .ToListAsync(cancellationToken);
     }
 
@@ -37,7 +37,7 @@ public sealed class DeliveryHistory(IDbContextFactory<PortalDbContext> dbFactory
     {
         ArgumentNullException.ThrowIfNull(filter);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var deliveries = filter.Apply(Within(db.WebhookDeliveries, scope));
+        var deliveries = filter.Apply(scope.Filter(db.WebhookDeliveries, d => d.OrganizationSlug));
         if (beforeId is { } before)
         {
             deliveries = deliveries.Where(d => d.Id < before);
@@ -59,19 +59,6 @@ public sealed class DeliveryHistory(IDbContextFactory<PortalDbContext> dbFactory
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.WebhookDeliveries.MaxAsync(d => (long?)d.Id, cancellationToken) ?? 0;
-    }
-
-    // Tenant isolation at the query: a member's reads never return another organization's rows, nor orphans.
-    private static IQueryable<WebhookDelivery> Within(IQueryable<WebhookDelivery> deliveries, AccessScope scope)
-    {
-        ArgumentNullException.ThrowIfNull(scope);
-        if (scope.AllOrganizations)
-        {
-            return deliveries;
-        }
-
-        var organizations = scope.Organizations.ToList();
-        return deliveries.Where(d => d.OrganizationSlug != null && organizations.Contains(d.OrganizationSlug));
     }
 
     // Projects without the body: summaries never carry it, and it is the bulk of every row.

@@ -54,8 +54,8 @@ internal sealed partial class ServiceHookRegistry(IDbContextFactory<PortalDbCont
     {
         ArgumentNullException.ThrowIfNull(scope);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var hooks = await db.ServiceHooks.AsNoTracking().OrderBy(h => h.OrganizationSlug).ThenBy(h => h.ProjectSlug).ToListAsync(cancellationToken);
-        return [.. hooks.Where(h => scope.Includes(h.OrganizationSlug))];
+        return await scope.Filter(db.ServiceHooks.AsNoTracking(), h => h.OrganizationSlug)
+            .OrderBy(h => h.OrganizationSlug).ThenBy(h => h.ProjectSlug).ToListAsync(cancellationToken);
     }
 
     /// <summary>Registers a hook; returns why not, or null.</summary>

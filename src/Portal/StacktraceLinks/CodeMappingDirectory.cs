@@ -14,8 +14,8 @@ internal sealed class CodeMappingDirectory(IDbContextFactory<PortalDbContext> db
     {
         ArgumentNullException.ThrowIfNull(scope);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var all = await db.CodeMappings.AsNoTracking().ToListAsync(cancellationToken);
-        return [.. all.Where(m => scope.Includes(m.OrganizationSlug))
+        var mappings = await scope.Filter(db.CodeMappings.AsNoTracking(), m => m.OrganizationSlug).ToListAsync(cancellationToken);
+        return [.. mappings
             .OrderBy(m => m.OrganizationSlug, StringComparer.Ordinal).ThenBy(m => m.ProjectSlug ?? "", StringComparer.Ordinal).ThenBy(m => m.StackRoot, StringComparer.Ordinal)];
     }
 

@@ -14,7 +14,7 @@ internal sealed class TicketDirectory(IDbContextFactory<PortalDbContext> dbFacto
     {
         ArgumentNullException.ThrowIfNull(scope);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var tickets = Within(db.Tickets.AsNoTracking(), scope);
+        var tickets = scope.Filter(db.Tickets.AsNoTracking(), t => t.OrganizationSlug);
         if (status is { } wanted)
         {
             tickets = tickets.Where(t => t.Status == wanted);
@@ -40,7 +40,7 @@ internal sealed class TicketDirectory(IDbContextFactory<PortalDbContext> dbFacto
     {
         ArgumentNullException.ThrowIfNull(scope);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var ticket = await Within(db.Tickets.AsNoTracking(), scope)
+        var ticket = await scope.Filter(db.Tickets.AsNoTracking(), t => t.OrganizationSlug)
             .Include(t => t.Links.OrderBy(l => l.LinkedAt))
             .Include(t => t.Comments.OrderBy(c => c.CreatedAt))
             .AsSplitQuery()
@@ -53,17 +53,6 @@ internal sealed class TicketDirectory(IDbContextFactory<PortalDbContext> dbFacto
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.OrganizationPeople.AsNoTracking().Where(p => p.OrganizationSlug == organizationSlug).OrderBy(p => p.Name).ToListAsync(cancellationToken);
-    }
-
-    internal static IQueryable<Ticket> Within(IQueryable<Ticket> tickets, AccessScope scope)
-    {
-        if (scope.AllOrganizations)
-        {
-            return tickets;
-        }
-
-        var organizations = scope.Organizations.ToList();
-        return tickets.Where(t => organizations.Contains(t.OrganizationSlug));
     }
 }
 

@@ -103,7 +103,7 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
         ArgumentNullException.ThrowIfNull(scope);
         return await WriteAsync(async db =>
         {
-            var ticket = await TicketDirectory.Within(db.Tickets, scope).FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+            var ticket = await scope.Filter(db.Tickets, t => t.OrganizationSlug).FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
             if (ticket is null)
             {
                 return false;
@@ -137,7 +137,7 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
         return await WriteAsync(async db =>
         {
-            var ticket = await TicketDirectory.Within(db.Tickets, scope).FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+            var ticket = await scope.Filter(db.Tickets, t => t.OrganizationSlug).FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
             if (ticket is null)
             {
                 return (int?)null;
