@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
@@ -85,7 +84,7 @@ internal sealed partial class ServiceHookRegistry(IDbContextFactory<PortalDbCont
             await db.SaveChangesAsync(cancellationToken);
             return null;
         }
-        catch (DbUpdateException exception) when (exception.InnerException is SqliteException { SqliteErrorCode: 19 })
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation())
         {
             return "That hook is already registered.";
         }

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
@@ -53,7 +52,7 @@ internal sealed class CodeMappingDirectory(IDbContextFactory<PortalDbContext> db
             await db.SaveChangesAsync(cancellationToken);
             return null;
         }
-        catch (DbUpdateException exception) when (exception.InnerException is SqliteException { SqliteErrorCode: 19 })
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation())
         {
             return "A mapping with this stack root already exists for that project; delete it first.";
         }

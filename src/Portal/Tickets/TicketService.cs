@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
@@ -474,7 +473,7 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
                 {
                     return await write(db);
                 }
-                catch (DbUpdateException exception) when (attempt < 3 && exception.InnerException is SqliteException { SqliteErrorCode: 19 })
+                catch (DbUpdateException exception) when (attempt < 3 && exception.IsUniqueViolation())
                 {
                     // Another process made the same ticket number or link first: read again and decide again.
                 }
