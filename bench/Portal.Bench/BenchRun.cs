@@ -38,22 +38,8 @@ internal sealed class BenchRun(BenchOptions options, string root, string results
 
     private async Task<TargetResult> RunPortalAsync(DeliveryPool pool, Guid installation, CancellationToken cancellationToken)
     {
-        var dll = options.PortalDll ?? Path.Combine(root, "src", "Portal", "bin", "Release", "net10.0", "Portal.dll");
-        var dataDirectory = Directory.CreateTempSubdirectory("portal-bench-");
-        var port = ChildServer.FreePort();
-        var baseUrl = new Uri($"http://127.0.0.1:{port}");
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = root };
-        start.ArgumentList.Add(dll);
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["ASPNETCORE_URLS"] = baseUrl.ToString().TrimEnd('/');
-        start.Environment["ConnectionStrings__Portal"] = $"Data Source={Path.Combine(dataDirectory.FullName, "bench.db")}";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["Sentry__ClientSecret"] = options.Secret;
-
-        // Nothing in a bench run may reach the real Sentry: API calls go to a closed loopback port and fail fast.
-        start.Environment["Sentry__BaseUrl"] = "http://127.0.0.1:9";
-
-        Console.WriteLine($"Starting the portal: dotnet {Path.GetRelativePath(root, dll)} on {baseUrl} (database in {dataDirectory.FullName})");
+        var (start, baseUrl, dataDirectory) = PortalStart();
+        Console.WriteLine($"Starting the portal: dotnet {Path.GetRelativePath(root, start.ArgumentList[0])} on {baseUrl} (database in {dataDirectory.FullName})");
         var logPath = Path.Combine(resultsDirectory, $"{stamp}-{options.Mode}-portal.log");
         try
         {
@@ -165,6 +151,8 @@ internal sealed class BenchRun(BenchOptions options, string root, string results
         start.Environment["ConnectionStrings__Portal"] = $"Data Source={Path.Combine(dataDirectory.FullName, "bench.db")}";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Sentry__ClientSecret"] = options.Secret;
+
+        // Nothing in a bench run may reach the real Sentry: API calls go to a closed loopback port and fail fast.
         start.Environment["Sentry__BaseUrl"] = "http://127.0.0.1:9";
         return (start, baseUrl, dataDirectory);
     }
@@ -182,15 +170,7 @@ internal sealed class BenchRun(BenchOptions options, string root, string results
 
     private async Task<TargetResult> RunBaselineAsync(DeliveryPool pool, CancellationToken cancellationToken)
     {
-        var port = ChildServer.FreePort();
-        var baseUrl = new Uri($"http://127.0.0.1:{port}");
-        var self = typeof(BenchRun).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = root };
-        start.ArgumentList.Add(self);
-        start.ArgumentList.Add("baseline-server");
-        start.ArgumentList.Add("--port");
-        start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-
+        var (start, baseUrl) = BaselineStart();
         Console.WriteLine($"Starting the baseline (bare Kestrel, drains the body, answers 200) on {baseUrl}");
         var logPath = Path.Combine(resultsDirectory, $"{stamp}-{options.Mode}-baseline.log");
         await using var server = await StartAsync("baseline", start, baseUrl, logPath, cancellationToken);
