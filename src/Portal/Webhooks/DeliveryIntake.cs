@@ -16,56 +16,38 @@ internal sealed partial class DeliveryIntake(
     /// <summary>Skew allowed for <c>Sentry-Hook-Timestamp</c> (reliability.md W6).</summary>
     public static readonly TimeSpan TimestampTolerance = TimeSpan.FromSeconds(300);
 
-    public async Task<StoreOutcome> AcceptAsync(SentryRequest request, DeliverySource source)
+    public Task<StoreOutcome> AcceptAsync(SentryRequest request, DeliverySource source)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var now = time.GetUtcNow();
-        var flags = DeliveryFlags.None;
-
         var resource = NormalizeResource(request.Resource);
         var parsed = WebhookEnvelope.TryRead(request.Body, out var envelope);
-        if (!parsed || resource is null || !WebhookCatalog.IsKnown(resource, envelope.Action))
-        {
-            flags |= DeliveryFlags.Unparsed;
-        }
-
-        var hookTimestamp = ParseTimestamp(request.Timestamp);
-        if (hookTimestamp is not { } seconds || Math.Abs(now.ToUnixTimeSeconds() - seconds) > TimestampTolerance.TotalSeconds)
-        {
-            flags |= DeliveryFlags.StaleTimestamp;
-        }
-
-        var delivery = new PendingDelivery
-        {
-            Body = request.Body,
-            StoredBody = BodyCompression.Compress(request.Body),
-            BodySha256 = SHA256.HashData(request.Body),
-            RequestId = string.IsNullOrEmpty(request.RequestId) ? null : Truncate(request.RequestId, 64),
-            Resource = resource ?? "unknown",
-            Action = envelope.Action is { } action ? Truncate(action, 64) : null,
-            InstallationUuid = envelope.InstallationUuid,
-            OrganizationSlug = organizations.Find(envelope.InstallationUuid),
-            ReceivedAt = now,
-            HookTimestamp = hookTimestamp,
-            Flags = flags,
-            Source = source,
-        };
-
-        var outcome = await writer.StoreAsync(delivery);
-        Record(outcome, delivery);
-        return outcome;
+        var flags = !parsed || resource is null || !WebhookCatalog.IsKnown(resource, envelope.Action) ? DeliveryFlags.Unparsed : DeliveryFlags.None;
+        return StoreAsync(
+            request.Body, request.RequestId, resource ?? "unknown", envelope.Action is { } action ? Truncate(action, 64) : null,
+            envelope.InstallationUuid, organizations.Find(envelope.InstallationUuid), request.Timestamp, flags, source);
     }
 
     /// <summary>
     /// A project service hook's event (sentry-contract.md §4), already verified with that hook's secret: stored and
-    /// streamed like any delivery, in the hook's organization. It names no installation and no action.
+    /// streamed like any delivery, in the hook's organization. It names no installation and no action; the hook's
+    /// GUID stands in for a Request-ID.
     /// </summary>
-    public async Task<StoreOutcome> AcceptServiceHookAsync(SentryRequest request, string organizationSlug)
+    public Task<StoreOutcome> AcceptServiceHookAsync(SentryRequest request, string organizationSlug)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var now = time.GetUtcNow();
         var flags = WebhookEnvelope.TryRead(request.Body, out _) ? DeliveryFlags.None : DeliveryFlags.Unparsed;
-        var hookTimestamp = ParseTimestamp(request.ServiceHookTimestamp);
+        return StoreAsync(
+            request.Body, request.ServiceHookGuid, WebhookCatalog.ServiceHook, "event", installation: null, organizationSlug,
+            request.ServiceHookTimestamp, flags, DeliverySource.ServiceHook);
+    }
+
+    // The steps every source shares: the timestamp check, the stored form of the body, the writer, the metrics.
+    private async Task<StoreOutcome> StoreAsync(
+        byte[] body, string requestId, string resource, string? action, Guid? installation, string? organization,
+        string timestampHeader, DeliveryFlags flags, DeliverySource source)
+    {
+        var now = time.GetUtcNow();
+        var hookTimestamp = ParseTimestamp(timestampHeader);
         if (hookTimestamp is not { } seconds || Math.Abs(now.ToUnixTimeSeconds() - seconds) > TimestampTolerance.TotalSeconds)
         {
             flags |= DeliveryFlags.StaleTimestamp;
@@ -73,18 +55,18 @@ internal sealed partial class DeliveryIntake(
 
         var delivery = new PendingDelivery
         {
-            Body = request.Body,
-            StoredBody = BodyCompression.Compress(request.Body),
-            BodySha256 = SHA256.HashData(request.Body),
-            RequestId = string.IsNullOrEmpty(request.ServiceHookGuid) ? null : Truncate(request.ServiceHookGuid, 64),
-            Resource = WebhookCatalog.ServiceHook,
-            Action = "event",
-            InstallationUuid = null,
-            OrganizationSlug = organizationSlug,
+            Body = body,
+            StoredBody = BodyCompression.Compress(body),
+            BodySha256 = SHA256.HashData(body),
+            RequestId = string.IsNullOrEmpty(requestId) ? null : Truncate(requestId, 64),
+            Resource = resource,
+            Action = action,
+            InstallationUuid = installation,
+            OrganizationSlug = organization,
             ReceivedAt = now,
             HookTimestamp = hookTimestamp,
             Flags = flags,
-            Source = DeliverySource.ServiceHook,
+            Source = source,
         };
 
         var outcome = await writer.StoreAsync(delivery);
