@@ -33,7 +33,7 @@ var app = builder.Build();
 
 app.UsePortalPipeline();
 
-var fromSentry = app.MapGroup("/sentry").RequireSentrySignature();  // server-to-server: HMAC-checked, anonymous
+var fromSentry = app.MapGroup(SentryRouteExtensions.GroupPrefix).RequireSentrySignature();  // server-to-server: HMAC-checked, anonymous
 fromSentry.MapWebhookEndpoints();
 fromSentry.MapIssueLinkEndpoints();      // the Link Issue modal: create, link, select options
 fromSentry.MapAlertRuleActionEndpoints(); // alert rules' "Create Portal ticket": settings checked before Sentry saves

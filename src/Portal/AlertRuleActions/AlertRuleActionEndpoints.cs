@@ -19,7 +19,7 @@ internal static class AlertRuleActionEndpoints
 
     public static RouteGroupBuilder MapAlertRuleActionEndpoints(this RouteGroupBuilder fromSentry)
     {
-        fromSentry.MapPost(Uri["/sentry".Length..], ValidateAsync).SignedBy(SentrySignatureScheme.App, MaxBodyBytes);
+        fromSentry.MapPost(SentryRouteExtensions.InGroup(Uri), ValidateAsync).SignedBy(SentrySignatureScheme.App, MaxBodyBytes);
         return fromSentry;
     }
 

@@ -24,10 +24,10 @@ internal static partial class IssueLinkEndpoints
 
     public static RouteGroupBuilder MapIssueLinkEndpoints(this RouteGroupBuilder fromSentry)
     {
-        fromSentry.MapPost(Relative(UiComponentSchema.CreateUri), CreateAsync).SignedBy(SentrySignatureScheme.App, MaxBodyBytes);
-        fromSentry.MapPost(Relative(UiComponentSchema.LinkUri), LinkAsync).SignedBy(SentrySignatureScheme.App, MaxBodyBytes);
-        fromSentry.MapGet(Relative(UiComponentSchema.TicketOptionsUri), TicketOptionsAsync).SignedBy(SentrySignatureScheme.AppEmptyBody, 0);
-        fromSentry.MapGet(Relative(UiComponentSchema.AssigneeOptionsUri), AssigneeOptionsAsync).SignedBy(SentrySignatureScheme.AppEmptyBody, 0);
+        fromSentry.MapPost(SentryRouteExtensions.InGroup(UiComponentSchema.CreateUri), CreateAsync).SignedBy(SentrySignatureScheme.App, MaxBodyBytes);
+        fromSentry.MapPost(SentryRouteExtensions.InGroup(UiComponentSchema.LinkUri), LinkAsync).SignedBy(SentrySignatureScheme.App, MaxBodyBytes);
+        fromSentry.MapGet(SentryRouteExtensions.InGroup(UiComponentSchema.TicketOptionsUri), TicketOptionsAsync).SignedBy(SentrySignatureScheme.AppEmptyBody, 0);
+        fromSentry.MapGet(SentryRouteExtensions.InGroup(UiComponentSchema.AssigneeOptionsUri), AssigneeOptionsAsync).SignedBy(SentrySignatureScheme.AppEmptyBody, 0);
         return fromSentry;
     }
 
@@ -39,8 +39,6 @@ internal static partial class IssueLinkEndpoints
             .WithMetadata(new Microsoft.AspNetCore.Mvc.SkipStatusCodePagesAttribute());
         return endpoints;
     }
-
-    private static string Relative(string uri) => uri["/sentry".Length..];
 
     private static async Task<IResult> CreateAsync(
         SentryRequest request, IDbContextFactory<PortalDbContext> dbFactory, TicketService tickets, IOptions<PortalOptions> portal,

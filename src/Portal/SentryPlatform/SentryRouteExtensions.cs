@@ -4,6 +4,18 @@ namespace Portal.SentryPlatform;
 
 public static class SentryRouteExtensions
 {
+    /// <summary>Where the routes Sentry's servers call live; the schema names them by their full path.</summary>
+    public const string GroupPrefix = "/sentry";
+
+    /// <summary>A full path such as <c>/sentry/issue-link/create</c> as a route inside the group.</summary>
+    public static string InGroup(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return path.StartsWith(GroupPrefix + "/", StringComparison.Ordinal)
+            ? path[GroupPrefix.Length..]
+            : throw new ArgumentException($"{path} is not under {GroupPrefix}/.", nameof(path));
+    }
+
     /// <summary>
     /// Marks the group as called by Sentry's servers: HMAC-checked by <see cref="SentrySignatureFilter"/>, anonymous
     /// (no cookie), no antiforgery, and no status-code pages, so a 401 reaches Sentry as a 401. The routes are
