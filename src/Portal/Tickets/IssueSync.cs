@@ -77,7 +77,7 @@ internal sealed partial class IssueSync(
             }
             catch (Exception exception) when (exception is SentryApiException or InstallationUnavailableException)
             {
-                errors.Add($"{link.ShortId ?? link.SentryIssueId.ToString(CultureInfo.InvariantCulture)}: {exception.Message}");
+                errors.Add(Failure(link, exception));
             }
         }
 
@@ -119,7 +119,7 @@ internal sealed partial class IssueSync(
             }
             catch (Exception exception) when (exception is SentryApiException or InstallationUnavailableException)
             {
-                errors.Add($"{link.ShortId ?? link.SentryIssueId.ToString(CultureInfo.InvariantCulture)}: {exception.Message}");
+                errors.Add(Failure(link, exception));
             }
         }
 
@@ -186,6 +186,10 @@ internal sealed partial class IssueSync(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.IssueLinks.AnyAsync(l => l.OrganizationSlug == organizationSlug && l.SentryIssueId == issueId, cancellationToken);
     }
+
+    // "FRONT-END-9: Sentry answered 403 …": which issue, and Sentry's words (never a token).
+    private static string Failure(IssueLink link, Exception exception) =>
+        $"{link.ShortId ?? link.SentryIssueId.ToString(CultureInfo.InvariantCulture)}: {exception.Message}";
 
     private static string Truncate(string text) => text.Length <= 1000 ? text : text[..999] + "…";
 
