@@ -13,6 +13,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
 {
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
+    public DbSet<Organization> Organizations => Set<Organization>();
+
     public DbSet<Installation> Installations => Set<Installation>();
 
     public DbSet<Ticket> Tickets => Set<Ticket>();

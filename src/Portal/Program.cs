@@ -9,6 +9,7 @@ using Portal.ServiceHooks;
 using Portal.SignIn;
 using Portal.Simulation;
 using Portal.StacktraceLinks;
+using Portal.Tenancy;
 using Portal.Tickets;
 using Portal.Shell;
 using Portal.Webhooks;
@@ -18,6 +19,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddPortalData();                 // SQLite (WAL), IDbContextFactory, migrations
 builder.AddPortalDataProtection();       // the key ring that protects tokens at rest
 builder.AddSentryPlatform();             // validated Sentry options, signing keys, the Sentry API client
+builder.AddTenancy();                    // organizations by Sentry's id, who sees and changes what, deny by default
 builder.AddSentrySignIn();               // session cookie + "Sign in with Sentry" (local sign-in in Development)
 builder.AddPortalUi();                   // Razor components, MudBlazor, health checks
 builder.AddDashboard();                  // delivery detail, replay and diff, the overview

@@ -10,8 +10,8 @@ internal sealed class CodeMappingConfiguration : IEntityTypeConfiguration<CodeMa
     {
         builder.ToTable("CodeMappings");
         builder.HasKey(m => m.Id);
-        builder.HasIndex(m => new { m.OrganizationSlug, m.ProjectSlug, m.StackRoot }).IsUnique();
-        builder.Property(m => m.OrganizationSlug).HasMaxLength(100);
+        builder.HasIndex(m => new { m.OrganizationId, m.ProjectSlug, m.StackRoot }).IsUnique();
+        builder.HasOne(m => m.Organization).WithMany().HasForeignKey(m => m.OrganizationId).OnDelete(DeleteBehavior.Restrict);
         builder.Property(m => m.ProjectSlug).HasMaxLength(100);
         builder.Property(m => m.StackRoot).HasMaxLength(Limits.MappingRoot);
         builder.Property(m => m.SourceRoot).HasMaxLength(Limits.MappingRoot);

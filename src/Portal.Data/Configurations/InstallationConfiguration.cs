@@ -11,11 +11,12 @@ internal sealed class InstallationConfiguration : IEntityTypeConfiguration<Insta
         builder.ToTable("Installations");
         builder.HasKey(i => i.Id);
         builder.HasIndex(i => i.Uuid).IsUnique();
-        builder.HasIndex(i => i.OrganizationSlug);
+        builder.HasIndex(i => i.OrganizationId);
         builder.Property(i => i.AppSlug).HasMaxLength(100);
-        builder.Property(i => i.OrganizationSlug).HasMaxLength(100);
         builder.Property(i => i.LastRefreshError).HasMaxLength(1000);
         builder.Property(i => i.VerificationError).HasMaxLength(1000);
         builder.Property(i => i.ConcurrencyToken).IsConcurrencyToken();
+        builder.Property(i => i.GrantCodeSha256).HasMaxLength(32);
+        builder.HasOne(i => i.Organization).WithMany().HasForeignKey(i => i.OrganizationId).OnDelete(DeleteBehavior.Restrict);
     }
 }

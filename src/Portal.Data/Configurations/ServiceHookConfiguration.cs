@@ -12,7 +12,8 @@ internal sealed class ServiceHookConfiguration : IEntityTypeConfiguration<Servic
         builder.HasKey(h => h.Id);
         builder.HasIndex(h => h.HookId).IsUnique();
         builder.Property(h => h.HookId).HasMaxLength(32);
-        builder.Property(h => h.OrganizationSlug).HasMaxLength(100);
+        builder.HasIndex(h => h.OrganizationId);
+        builder.HasOne(h => h.Organization).WithMany().HasForeignKey(h => h.OrganizationId).OnDelete(DeleteBehavior.Restrict);
         builder.Property(h => h.ProjectSlug).HasMaxLength(100);
         builder.Property(h => h.ProtectedSecret).HasMaxLength(2000);
         builder.Property(h => h.SecretHint).HasMaxLength(4);

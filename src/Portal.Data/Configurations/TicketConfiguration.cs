@@ -10,12 +10,12 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
     {
         builder.ToTable("Tickets");
         builder.HasKey(t => t.Id);
-        builder.HasIndex(t => new { t.OrganizationSlug, t.Number }).IsUnique();
+        builder.HasIndex(t => new { t.OrganizationId, t.Number }).IsUnique();
 
         // The ticket select's search walks an organization's tickets newest first, reading number, status and title
         // from this index alone: no table lookup per ticket, even when the text matches nothing.
-        builder.HasIndex(t => new { t.OrganizationSlug, t.Number, t.Status, t.Title }).HasDatabaseName("IX_Tickets_Choices");
-        builder.Property(t => t.OrganizationSlug).HasMaxLength(100);
+        builder.HasIndex(t => new { t.OrganizationId, t.Number, t.Status, t.Title }).HasDatabaseName("IX_Tickets_Choices");
+        builder.HasOne(t => t.Organization).WithMany().HasForeignKey(t => t.OrganizationId).OnDelete(DeleteBehavior.Restrict);
         builder.Property(t => t.Title).HasMaxLength(Limits.TicketTitle);
         builder.Property(t => t.Description).HasMaxLength(Limits.TicketDescription);
         builder.Property(t => t.AssigneeId).HasMaxLength(64);
@@ -35,8 +35,8 @@ internal sealed class IssueLinkConfiguration : IEntityTypeConfiguration<IssueLin
         builder.ToTable("IssueLinks");
         builder.HasKey(l => l.Id);
         // One ticket per Sentry issue and organization, as Sentry keeps one external issue per (issue, app).
-        builder.HasIndex(l => new { l.OrganizationSlug, l.SentryIssueId }).IsUnique();
-        builder.Property(l => l.OrganizationSlug).HasMaxLength(100);
+        builder.HasIndex(l => new { l.OrganizationId, l.SentryIssueId }).IsUnique();
+        builder.HasOne<Organization>().WithMany().HasForeignKey(l => l.OrganizationId).OnDelete(DeleteBehavior.Restrict);
         builder.Property(l => l.ShortId).HasMaxLength(100);
         builder.Property(l => l.ProjectSlug).HasMaxLength(100);
         builder.Property(l => l.WebUrl).HasMaxLength(500);
@@ -64,8 +64,8 @@ internal sealed class OrganizationPersonConfiguration : IEntityTypeConfiguration
     {
         builder.ToTable("OrganizationPeople");
         builder.HasKey(p => p.Id);
-        builder.HasIndex(p => new { p.OrganizationSlug, p.SentryUserId }).IsUnique();
-        builder.Property(p => p.OrganizationSlug).HasMaxLength(100);
+        builder.HasIndex(p => new { p.OrganizationId, p.SentryUserId }).IsUnique();
+        builder.HasOne<Organization>().WithMany().HasForeignKey(p => p.OrganizationId).OnDelete(DeleteBehavior.Restrict);
         builder.Property(p => p.SentryUserId).HasMaxLength(64);
         builder.Property(p => p.Name).HasMaxLength(200);
     }
@@ -77,8 +77,8 @@ internal sealed class AlertRuleTriggerConfiguration : IEntityTypeConfiguration<A
     {
         builder.ToTable("AlertRuleTriggers");
         builder.HasKey(t => t.Id);
-        builder.HasIndex(t => new { t.OrganizationSlug, t.Kind, t.RuleKey, t.SubjectKey }).IsUnique();
-        builder.Property(t => t.OrganizationSlug).HasMaxLength(100);
+        builder.HasIndex(t => new { t.OrganizationId, t.Kind, t.RuleKey, t.SubjectKey }).IsUnique();
+        builder.HasOne<Organization>().WithMany().HasForeignKey(t => t.OrganizationId).OnDelete(DeleteBehavior.Restrict);
         builder.Property(t => t.Kind).HasMaxLength(16);
         builder.Property(t => t.RuleKey).HasMaxLength(64);
         builder.Property(t => t.SubjectKey).HasMaxLength(64);

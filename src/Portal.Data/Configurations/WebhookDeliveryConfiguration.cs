@@ -26,16 +26,19 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         builder.Property(d => d.RequestId).HasMaxLength(64);
         builder.Property(d => d.Resource).HasMaxLength(64);
         builder.Property(d => d.Action).HasMaxLength(64);
-        builder.Property(d => d.OrganizationSlug).HasMaxLength(100);
         builder.Property(d => d.LastError).HasMaxLength(2000);
         builder.Property(d => d.Summary).HasMaxLength(300);
 
-        // The processor's work queue: only deliveries still to process (Pending, Failed), in arrival order. Partial,
+        // The processor's work queue: only deliveries still to process (Pending, Retrying), in arrival order. Partial,
         // so it stays as small as the backlog and processed rows leave it instead of moving inside it.
         builder.HasIndex(d => new { d.Id, d.NextAttemptAt })
             .HasDatabaseName("IX_WebhookDeliveries_Due")
             .HasFilter("\"State\" IN (0, 2)");
         builder.HasIndex(d => d.InstallationUuid);
+
+        // Every person's list is filtered by organization, newest first.
+        builder.HasIndex(d => new { d.OrganizationId, d.Id });
+        builder.HasOne(d => d.Organization).WithMany().HasForeignKey(d => d.OrganizationId).OnDelete(DeleteBehavior.Restrict);
 
         // The overview's "per minute" window. Arrival order, so every insert lands on the last page: no random writes.
         builder.HasIndex(d => d.ReceivedAt);

@@ -9,7 +9,8 @@ public sealed class AlertRuleTrigger
 {
     public int Id { get; init; }
 
-    public required string OrganizationSlug { get; init; }
+    /// <summary>Sentry's id of the organization this belongs to: the tenant key.</summary>
+    public required long OrganizationId { get; init; }
 
     /// <summary><c>issue</c> (event_alert) or <c>metric</c> (metric_alert).</summary>
     public required string Kind { get; init; }

@@ -10,7 +10,11 @@ public sealed class CodeMapping
 {
     public int Id { get; init; }
 
-    public required string OrganizationSlug { get; init; }
+    /// <summary>Sentry's id of the organization this belongs to: the tenant key.</summary>
+    public required long OrganizationId { get; init; }
+
+    /// <summary>The organization, for its slug; loaded only where a page shows it.</summary>
+    public Organization? Organization { get; init; }
 
     /// <summary>The Sentry project it applies to; null for every project of the organization.</summary>
     public string? ProjectSlug { get; set; }

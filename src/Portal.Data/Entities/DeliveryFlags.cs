@@ -10,7 +10,7 @@ public enum DeliveryFlags
     /// <summary><c>Sentry-Hook-Timestamp</c> missing, not an integer, or more than 300 s away from our clock.</summary>
     StaleTimestamp = 1,
 
-    /// <summary>No installation with this uuid is known.</summary>
+    /// <summary>No installation with this uuid was known when it was processed (cleared once one is).</summary>
     Orphan = 2,
 
     /// <summary>The body is not JSON we understand, or the resource/action is not one Sentry documents.</summary>
@@ -21,4 +21,7 @@ public enum DeliveryFlags
 
     /// <summary>Sent by the portal's own simulator.</summary>
     Simulated = 16,
+
+    /// <summary>About an installation that was uninstalled when it was processed: nothing is done for it in Sentry.</summary>
+    Uninstalled = 32,
 }

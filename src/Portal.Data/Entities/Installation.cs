@@ -10,9 +10,23 @@ public sealed class Installation
 
     public required string AppSlug { get; set; }
 
-    public required string OrganizationSlug { get; set; }
-
+    /// <summary>
+    /// Sentry's id of the organization that installed, from Sentry's own answers (signed webhooks, the verify
+    /// answer); null until Sentry has said it. Nothing is keyed on an installation whose organization is unknown.
+    /// </summary>
     public long? OrganizationId { get; set; }
+
+    /// <summary>The organization, for its slug; loaded only where a page shows it.</summary>
+    public Organization? Organization { get; set; }
+
+    /// <summary>The Sentry App's numeric id (<c>app.sentryAppId</c>): which of an alert rule's actions are this app's.</summary>
+    public long? SentryAppId { get; set; }
+
+    /// <summary>
+    /// SHA-256 of the grant code this installation was completed with (or that its <c>installation.created</c>
+    /// carried): only that code sends an installer's browser back to the organization's settings.
+    /// </summary>
+    public byte[]? GrantCodeSha256 { get; set; }
 
     public InstallationKind Kind { get; init; }
 

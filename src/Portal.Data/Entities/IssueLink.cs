@@ -12,7 +12,8 @@ public sealed class IssueLink
 
     public Ticket? Ticket { get; set; }
 
-    public required string OrganizationSlug { get; init; }
+    /// <summary>Sentry's id of the organization this belongs to: the tenant key.</summary>
+    public required long OrganizationId { get; init; }
 
     /// <summary>Sentry's issue (group) id.</summary>
     public required long SentryIssueId { get; init; }

@@ -8,7 +8,8 @@ public sealed class OrganizationPerson
 {
     public int Id { get; init; }
 
-    public required string OrganizationSlug { get; init; }
+    /// <summary>Sentry's id of the organization this belongs to: the tenant key.</summary>
+    public required long OrganizationId { get; init; }
 
     public required string SentryUserId { get; init; }
 

@@ -11,7 +11,11 @@ public sealed class ServiceHook
     /// <summary>Sentry's hook id: 32 lower-case hex digits.</summary>
     public required string HookId { get; init; }
 
-    public required string OrganizationSlug { get; init; }
+    /// <summary>Sentry's id of the organization this belongs to: the tenant key.</summary>
+    public required long OrganizationId { get; init; }
+
+    /// <summary>The organization, for its slug; loaded only where a page shows it.</summary>
+    public Organization? Organization { get; init; }
 
     public required string ProjectSlug { get; init; }
 

@@ -8,7 +8,11 @@ public sealed class Ticket
 {
     public int Id { get; init; }
 
-    public required string OrganizationSlug { get; init; }
+    /// <summary>Sentry's id of the organization this belongs to: the tenant key.</summary>
+    public required long OrganizationId { get; init; }
+
+    /// <summary>The organization, for its slug; loaded only where a page shows it.</summary>
+    public Organization? Organization { get; init; }
 
     /// <summary>The number Sentry shows (<c>identifier</c>), unique within the organization.</summary>
     public required int Number { get; init; }

@@ -18,8 +18,14 @@ public sealed class WebhookDelivery
 
     public Guid? InstallationUuid { get; init; }
 
-    /// <summary>Filled in by the processor from the installation it belongs to.</summary>
-    public string? OrganizationSlug { get; set; }
+    /// <summary>
+    /// Sentry's id of the organization of the installation it names; filled in by the processor once that
+    /// installation's organization is known. Null for orphans: those are operators' business only.
+    /// </summary>
+    public long? OrganizationId { get; set; }
+
+    /// <summary>The organization, for its slug; loaded only where a page shows it.</summary>
+    public Organization? Organization { get; init; }
 
     public required DateTimeOffset ReceivedAt { get; init; }
 

@@ -30,10 +30,8 @@ namespace Portal.Data.Migrations
                     b.Property<long>("LastEventAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("OrganizationSlug")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("RuleKey")
                         .IsRequired()
@@ -52,7 +50,7 @@ namespace Portal.Data.Migrations
 
                     b.HasIndex("TicketId");
 
-                    b.HasIndex("OrganizationSlug", "Kind", "RuleKey", "SubjectKey")
+                    b.HasIndex("OrganizationId", "Kind", "RuleKey", "SubjectKey")
                         .IsUnique();
 
                     b.ToTable("AlertRuleTriggers", (string)null);
@@ -72,10 +70,8 @@ namespace Portal.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("OrganizationSlug")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("ProjectSlug")
                         .HasMaxLength(100)
@@ -98,7 +94,7 @@ namespace Portal.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganizationSlug", "ProjectSlug", "StackRoot")
+                    b.HasIndex("OrganizationId", "ProjectSlug", "StackRoot")
                         .IsUnique();
 
                     b.ToTable("CodeMappings", (string)null);
@@ -121,6 +117,10 @@ namespace Portal.Data.Migrations
                         .HasMaxLength(36)
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("GrantCodeSha256")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
                     b.Property<long>("InstalledAt")
                         .HasColumnType("INTEGER");
 
@@ -140,11 +140,6 @@ namespace Portal.Data.Migrations
                     b.Property<long?>("OrganizationId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("OrganizationSlug")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("ProtectedAccessToken")
                         .HasColumnType("TEXT");
 
@@ -152,6 +147,9 @@ namespace Portal.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("RefreshLeaseUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SentryAppId")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Status")
@@ -180,7 +178,7 @@ namespace Portal.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganizationSlug");
+                    b.HasIndex("OrganizationId");
 
                     b.HasIndex("Uuid")
                         .IsUnique();
@@ -207,10 +205,8 @@ namespace Portal.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("OrganizationSlug")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("ProjectSlug")
                         .HasMaxLength(100)
@@ -248,10 +244,28 @@ namespace Portal.Data.Migrations
 
                     b.HasIndex("TicketId");
 
-                    b.HasIndex("OrganizationSlug", "SentryIssueId")
+                    b.HasIndex("OrganizationId", "SentryIssueId")
                         .IsUnique();
 
                     b.ToTable("IssueLinks", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Organization", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SlugSeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Organizations", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.OrganizationPerson", b =>
@@ -268,10 +282,8 @@ namespace Portal.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("OrganizationSlug")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("SentryUserId")
                         .IsRequired()
@@ -280,7 +292,7 @@ namespace Portal.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganizationSlug", "SentryUserId")
+                    b.HasIndex("OrganizationId", "SentryUserId")
                         .IsUnique();
 
                     b.ToTable("OrganizationPeople", (string)null);
@@ -305,10 +317,8 @@ namespace Portal.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("OrganizationSlug")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("ProjectSlug")
                         .IsRequired()
@@ -329,6 +339,8 @@ namespace Portal.Data.Migrations
 
                     b.HasIndex("HookId")
                         .IsUnique();
+
+                    b.HasIndex("OrganizationId");
 
                     b.ToTable("ServiceHooks", (string)null);
                 });
@@ -369,10 +381,8 @@ namespace Portal.Data.Migrations
                     b.Property<int>("Number")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("OrganizationSlug")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Priority")
                         .HasColumnType("INTEGER");
@@ -397,10 +407,10 @@ namespace Portal.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganizationSlug", "Number")
+                    b.HasIndex("OrganizationId", "Number")
                         .IsUnique();
 
-                    b.HasIndex("OrganizationSlug", "Number", "Status", "Title")
+                    b.HasIndex("OrganizationId", "Number", "Status", "Title")
                         .HasDatabaseName("IX_Tickets_Choices");
 
                     b.ToTable("Tickets", (string)null);
@@ -490,9 +500,8 @@ namespace Portal.Data.Migrations
                     b.Property<long>("NextAttemptAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("OrganizationSlug")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
+                    b.Property<long?>("OrganizationId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("ProcessedAt")
                         .HasColumnType("INTEGER");
@@ -534,6 +543,8 @@ namespace Portal.Data.Migrations
                         .HasDatabaseName("IX_WebhookDeliveries_Due")
                         .HasFilter("\"State\" IN (0, 2)");
 
+                    b.HasIndex("OrganizationId", "Id");
+
                     b.ToTable("WebhookDeliveries", (string)null);
 
                     b.SplitToTable("WebhookDeliveryBodies", null, t =>
@@ -544,6 +555,12 @@ namespace Portal.Data.Migrations
 
             modelBuilder.Entity("Portal.Data.Entities.AlertRuleTrigger", b =>
                 {
+                    b.HasOne("Portal.Data.Entities.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
                     b.HasOne("Portal.Data.Entities.Ticket", null)
                         .WithMany()
                         .HasForeignKey("TicketId")
@@ -551,8 +568,35 @@ namespace Portal.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.CodeMapping", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Organization", "Organization")
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Organization");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Installation", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Organization", "Organization")
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Organization");
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.IssueLink", b =>
                 {
+                    b.HasOne("Portal.Data.Entities.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
                     b.HasOne("Portal.Data.Entities.Ticket", "Ticket")
                         .WithMany("Links")
                         .HasForeignKey("TicketId")
@@ -560,6 +604,37 @@ namespace Portal.Data.Migrations
                         .IsRequired();
 
                     b.Navigation("Ticket");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.OrganizationPerson", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.ServiceHook", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Organization", "Organization")
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Organization");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Ticket", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Organization", "Organization")
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Organization");
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.TicketComment", b =>
@@ -578,6 +653,13 @@ namespace Portal.Data.Migrations
                         .HasForeignKey("Portal.Data.Entities.WebhookDelivery", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Portal.Data.Entities.Organization", "Organization")
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Organization");
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.Ticket", b =>

@@ -54,6 +54,11 @@ internal static class AlertRuleActionEndpoints
             return IssueLinkMessages.Problem(StatusCodes.Status410Gone, IssueLinkMessages.Uninstalled);
         }
 
+        if (installation.OrganizationId is not { } organizationId)
+        {
+            return IssueLinkMessages.Problem(StatusCodes.Status409Conflict, IssueLinkMessages.OrganizationUnknown);
+        }
+
         var settings = AlertRuleSettings.From(fields);
         if (settings.Problem() is { } problem)
         {
@@ -61,7 +66,7 @@ internal static class AlertRuleActionEndpoints
         }
 
         if (settings.AssigneeId is { } assignee
-            && !await db.OrganizationPeople.AnyAsync(p => p.OrganizationSlug == installation.OrganizationSlug && p.SentryUserId == assignee, cancellationToken))
+            && !await db.OrganizationPeople.AnyAsync(p => p.OrganizationId == organizationId && p.SentryUserId == assignee, cancellationToken))
         {
             return IssueLinkMessages.Problem(StatusCodes.Status400BadRequest, IssueLinkMessages.UnknownAssignee);
         }

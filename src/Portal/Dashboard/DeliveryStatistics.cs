@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Portal.Data;
-using Portal.SignIn;
+using Portal.Data.Entities;
+using Portal.Tenancy;
 using Portal.Webhooks;
 
 namespace Portal.Dashboard;
@@ -52,7 +53,7 @@ internal sealed class DeliveryStatistics(PortalDataSettings settings, Acknowledg
             }
         }
 
-        var states = new long[4];
+        var states = new long[Enum.GetValues<DeliveryState>().Length];
         await using (var command = connection.CreateCommand())
         {
             command.CommandText = $"""SELECT "State", COUNT(*) FROM "WebhookDeliveries" WHERE 1 = 1 {filter} GROUP BY "State";""";
@@ -60,7 +61,7 @@ internal sealed class DeliveryStatistics(PortalDataSettings settings, Acknowledg
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                if (reader.GetInt32(0) is var state and >= 0 and < 4)
+                if (reader.GetInt32(0) is var state && state >= 0 && state < states.Length)
                 {
                     states[state] = reader.GetInt64(1);
                 }
@@ -70,7 +71,8 @@ internal sealed class DeliveryStatistics(PortalDataSettings settings, Acknowledg
         var acknowledged = latencies.Percentiles(50, 99);
         return new OverviewSnapshot(
             from, [.. perMinute.Keys.Order(StringComparer.Ordinal)], perMinute, (int)perMinute.Values.Sum(c => c.Sum()),
-            (int)states[0], (int)states[2], (int)states[3], acknowledged?[0], acknowledged?[1]);
+            (int)states[(int)DeliveryState.Pending], (int)states[(int)DeliveryState.Retrying], (int)states[(int)DeliveryState.Dead],
+            (int)states[(int)DeliveryState.NeedsAttention], acknowledged?[0], acknowledged?[1]);
     }
 
     // Members see their organizations' rows only (never orphans); operators see all.
@@ -81,9 +83,9 @@ internal sealed class DeliveryStatistics(PortalDataSettings settings, Acknowledg
             return ("", []);
         }
 
-        var parameters = scope.Organizations.Select((organization, i) => ($"$org{i}", (object)organization)).ToList();
+        var parameters = scope.OrganizationIds.Select((organization, i) => ($"$org{i}", (object)organization)).ToList();
         return parameters.Count == 0
             ? ("AND 0 = 1", [])
-            : ($"AND \"OrganizationSlug\" IN ({string.Join(", ", parameters.Select(p => p.Item1))})", parameters);
+            : ($"AND \"OrganizationId\" IN ({string.Join(", ", parameters.Select(p => p.Item1))})", parameters);
     }
 }

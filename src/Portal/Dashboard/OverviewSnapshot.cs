@@ -9,5 +9,6 @@ public sealed record OverviewSnapshot(
     int Waiting,
     int Retrying,
     int Dead,
+    int NeedsAttention,
     double? AcknowledgedP50,
     double? AcknowledgedP99);

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.SentryPlatform;
-using Portal.SignIn;
+using Portal.Tenancy;
 
 namespace Portal.Installations;
 
@@ -16,7 +16,7 @@ internal sealed class InstallationDirectory(
     {
         ArgumentNullException.ThrowIfNull(scope);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var installations = await scope.Filter(db.Installations.AsNoTracking(), i => i.OrganizationSlug).ToListAsync(cancellationToken);
+        var installations = await scope.Filter(db.Installations.AsNoTracking().Include(i => i.Organization), i => i.OrganizationId).ToListAsync(cancellationToken);
 
         // Most urgent first: what needs a person, then what is not confirmed yet, then the rest by organization.
         return [.. installations
@@ -27,9 +27,9 @@ internal sealed class InstallationDirectory(
                 InstallationStatus.Installed => 2,
                 _ => 3,
             })
-            .ThenBy(i => i.OrganizationSlug, StringComparer.Ordinal)
+            .ThenBy(i => i.Organization?.Slug, StringComparer.Ordinal)
             .Select(i => new InstallationView(
-                i.Uuid, i.OrganizationSlug, i.OrganizationId, i.AppSlug, i.Kind, i.Status, i.ProtectedAccessToken is not null,
+                i.Uuid, i.Organization?.Slug, i.OrganizationId, scope.CanManage(i.OrganizationId), i.AppSlug, i.Kind, i.Status, i.ProtectedAccessToken is not null,
                 i.TokenExpiresAt, i.LastRefreshedAt, i.LastRefreshError, i.VerifiedAt, i.VerificationError, i.NextVerificationAt,
                 i.InstalledAt, i.UninstalledAt))];
     }
@@ -37,9 +37,9 @@ internal sealed class InstallationDirectory(
     /// <summary>Asks Sentry to confirm the installation now; null when it did, else the reason it did not.</summary>
     public async Task<string?> RetryVerificationAsync(Guid installationUuid, AccessScope scope, CancellationToken cancellationToken)
     {
-        if (!await IsVisibleAsync(installationUuid, scope, cancellationToken))
+        if (await RefusalAsync(installationUuid, scope, cancellationToken) is { } refusal)
         {
-            return NotVisible;
+            return refusal;
         }
 
         if (await verifier.VerifyAsync(installationUuid, cancellationToken))
@@ -55,9 +55,9 @@ internal sealed class InstallationDirectory(
     /// <summary>Refreshes the token pair now; null when it worked, else the reason it did not.</summary>
     public async Task<string?> RefreshTokenAsync(Guid installationUuid, AccessScope scope, CancellationToken cancellationToken)
     {
-        if (!await IsVisibleAsync(installationUuid, scope, cancellationToken))
+        if (await RefusalAsync(installationUuid, scope, cancellationToken) is { } refusal)
         {
-            return NotVisible;
+            return refusal;
         }
 
         try
@@ -71,12 +71,15 @@ internal sealed class InstallationDirectory(
         }
     }
 
-    // Actions check the scope themselves: a circuit or a crafted call cannot act on another tenant's installation.
-    private async Task<bool> IsVisibleAsync(Guid installationUuid, AccessScope scope, CancellationToken cancellationToken)
+    // Actions check the scope themselves: a circuit or a crafted call cannot act on another tenant's installation,
+    // and calling Sentry on an organization's behalf needs a role that may manage its integrations.
+    private async Task<string?> RefusalAsync(Guid installationUuid, AccessScope scope, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var organization = await db.Installations.Where(i => i.Uuid == installationUuid).Select(i => i.OrganizationSlug).SingleOrDefaultAsync(cancellationToken);
-        return organization is not null && scope.Includes(organization);
+        var installation = await db.Installations.Where(i => i.Uuid == installationUuid).Select(i => new { i.OrganizationId }).SingleOrDefaultAsync(cancellationToken);
+        return installation is null || !scope.Includes(installation.OrganizationId) ? NotVisible
+            : !scope.CanManage(installation.OrganizationId) ? AccessMessages.ManagersOnly
+            : null;
     }
 }

@@ -5,32 +5,43 @@ using Portal.Data;
 namespace Portal.Installations;
 
 /// <summary>
-/// Which organization each known installation belongs to, in memory, so a delivery's live "stored" message can
-/// name its organization at once (and reach that organization's members) without a query on the ingest path.
-/// Filled at start-up and kept current by whatever records an installation; the processor still resolves the
-/// organization for the stored row, so a miss here only delays who sees the live message.
+/// The installations the portal knows and the organization (Sentry's id) each belongs to, in memory, so a
+/// delivery's live "stored" message can name its organization at once (and reach that organization's members)
+/// without a query on the ingest path. Filled at start-up and kept current by whatever records an installation;
+/// <see cref="Learned"/> tells the webhook processor, which then mends deliveries that arrived before.
 /// </summary>
 internal sealed class InstallationOrganizations(IDbContextFactory<PortalDbContext> dbFactory) : IHostedService
 {
-    private readonly ConcurrentDictionary<Guid, string> organizations = new();
+    // Installation uuid → its organization's id, null while Sentry has not said it.
+    private readonly ConcurrentDictionary<Guid, long?> installations = new();
 
-    public string? Find(Guid? installationUuid) =>
-        installationUuid is { } uuid && organizations.TryGetValue(uuid, out var slug) ? slug : null;
+    /// <summary>An installation became known, or its organization did: (installation uuid, organization id or null).</summary>
+    public event Action<Guid, long?>? Learned;
 
-    public void Remember(Guid installationUuid, string organizationSlug)
+    public long? Find(Guid? installationUuid) =>
+        installationUuid is { } uuid && installations.TryGetValue(uuid, out var id) ? id : null;
+
+    /// <summary>Whether the portal has a record of this installation (its organization may still be unknown).</summary>
+    public bool IsKnown(Guid installationUuid) => installations.ContainsKey(installationUuid);
+
+    public void Remember(Guid installationUuid, long? organizationId)
     {
-        if (organizationSlug.Length > 0)
+        var known = installations.TryGetValue(installationUuid, out var previous);
+        if (known && (organizationId is null || previous == organizationId))
         {
-            organizations[installationUuid] = organizationSlug;
+            return;
         }
+
+        installations[installationUuid] = organizationId ?? previous;
+        Learned?.Invoke(installationUuid, organizationId ?? previous);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        foreach (var installation in await db.Installations.AsNoTracking().Select(i => new { i.Uuid, i.OrganizationSlug }).ToListAsync(cancellationToken))
+        foreach (var installation in await db.Installations.AsNoTracking().Select(i => new { i.Uuid, i.OrganizationId }).ToListAsync(cancellationToken))
         {
-            Remember(installation.Uuid, installation.OrganizationSlug);
+            installations[installation.Uuid] = installation.OrganizationId;
         }
     }
 

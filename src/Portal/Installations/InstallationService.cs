@@ -1,9 +1,12 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.SentryPlatform;
+using Portal.Tenancy;
 
 namespace Portal.Installations;
 
@@ -20,7 +23,9 @@ internal sealed partial class InstallationService(
     InstallationTokenProtector protector,
     InstallationVerifier verifier,
     InstallationLocks locks,
+    InstallationRecords records,
     InstallationOrganizations organizations,
+    OrganizationDirectory directory,
     IOptions<SentryOptions> options,
     TimeProvider time,
     ILogger<InstallationService> logger)
@@ -35,14 +40,14 @@ internal sealed partial class InstallationService(
             await RecordFactsAsync(db, installation, facts, cancellationToken);
         }
 
-        if (installation?.Status == InstallationStatus.Uninstalled)
+        var codeHash = SHA256.HashData(Encoding.UTF8.GetBytes(code));
+        if (installation?.ProtectedAccessToken is not null || installation?.Status == InstallationStatus.Uninstalled)
         {
-            return new SetupOutcome(SetupResult.Uninstalled);
-        }
-
-        if (installation?.ProtectedAccessToken is not null)
-        {
-            return Completed(installation);
+            // Only the code this installation was completed with may send a browser back to the organization's
+            // settings: any other code learns nothing, not even which organization installed (reliability.md O2).
+            return IsCodeOf(installation, codeHash)
+                ? installation.Status == InstallationStatus.Uninstalled ? new SetupOutcome(SetupResult.Uninstalled) : Completed(installation)
+                : new SetupOutcome(SetupResult.CodeRejected, Detail: "the code is not this installation's");
         }
 
         SentryTokenGrant grant;
@@ -52,16 +57,15 @@ internal sealed partial class InstallationService(
         }
         catch (SentryApiException exception)
         {
-            return await RefusedAsync(installationUuid, exception, cancellationToken);
+            return await RefusedAsync(installationUuid, codeHash, exception, cancellationToken);
         }
 
-        installation = await StoreTokensAsync(db, installation, installationUuid, grant, facts);
+        installation = await StoreTokensAsync(db, installation, installationUuid, grant, facts, codeHash);
         LogExchanged(installationUuid);
         var verificationError = await verifier.ConfirmNewAsync(db, installation, grant.Token, CancellationToken.None);
-        organizations.Remember(installationUuid, installation.OrganizationSlug);
         return verificationError is null
-            ? new SetupOutcome(SetupResult.Installed, installation.OrganizationSlug, installation.AppSlug)
-            : new SetupOutcome(SetupResult.VerificationFailed, NullIfEmpty(installation.OrganizationSlug), installation.AppSlug, verificationError);
+            ? new SetupOutcome(SetupResult.Installed, directory.SlugOf(installation.OrganizationId), installation.AppSlug)
+            : new SetupOutcome(SetupResult.VerificationFailed, directory.SlugOf(installation.OrganizationId), installation.AppSlug, verificationError);
     }
 
     /// <summary>Records what a signed <c>installation.created</c> says when it carries no code (a retry after the exchange).</summary>
@@ -73,15 +77,14 @@ internal sealed partial class InstallationService(
         var installation = await db.Installations.SingleOrDefaultAsync(i => i.Uuid == installationUuid, cancellationToken);
         if (installation is null)
         {
-            db.Installations.Add(NewInstallation(installationUuid, facts));
+            db.Installations.Add(installation = NewInstallation(installationUuid));
+            await records.ApplyAsync(db, installation, facts, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
-            organizations.Remember(installationUuid, facts.OrganizationSlug ?? "");
-            LogRecorded(installationUuid, facts.OrganizationSlug ?? "");
+            LogRecorded(installationUuid, installation.OrganizationId);
             return;
         }
 
         await RecordFactsAsync(db, installation, facts, cancellationToken);
-        organizations.Remember(installationUuid, installation.OrganizationSlug);
     }
 
     /// <summary><c>installation.deleted</c>: the tokens go at once (reliability.md O7); the row stays for history.</summary>
@@ -104,11 +107,14 @@ internal sealed partial class InstallationService(
         installation.NextVerificationAt = null;
         installation.ConcurrencyToken = Guid.NewGuid();
         await db.SaveChangesAsync(cancellationToken);
-        LogUninstalled(installationUuid, installation.OrganizationSlug);
+        LogUninstalled(installationUuid, installation.OrganizationId);
     }
 
-    /// <summary>A grant code Sentry refused and no tokens held: the installation cannot call Sentry until reinstalled.</summary>
-    public async Task RecordUnusableCodeAsync(Guid installationUuid, InstallationFacts facts, string reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// A grant code Sentry refused and no tokens held: the installation cannot call Sentry until reinstalled. False
+    /// when that is not so (tokens were stored meanwhile, or it was uninstalled).
+    /// </summary>
+    public async Task<bool> RecordUnusableCodeAsync(Guid installationUuid, InstallationFacts facts, string reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(facts);
         using var held = await locks.AcquireAsync(installationUuid, cancellationToken);
@@ -116,22 +122,24 @@ internal sealed partial class InstallationService(
         var installation = await db.Installations.SingleOrDefaultAsync(i => i.Uuid == installationUuid, cancellationToken);
         if (installation is null)
         {
-            installation = NewInstallation(installationUuid, facts);
+            installation = NewInstallation(installationUuid);
             db.Installations.Add(installation);
+            await records.ApplyAsync(db, installation, facts, cancellationToken);
         }
 
         if (installation.ProtectedAccessToken is not null || installation.Status == InstallationStatus.Uninstalled)
         {
-            return;
+            return false;
         }
 
         installation.Status = InstallationStatus.NeedsReauthorization;
-        installation.LastRefreshError = reason.Length <= 1000 ? reason : reason[..1000];
+        installation.LastRefreshError = ErrorText.Truncate(reason);
         await db.SaveChangesAsync(cancellationToken);
         LogUnusableCode(installationUuid, reason);
+        return true;
     }
 
-    private async Task<SetupOutcome> RefusedAsync(Guid installationUuid, SentryApiException exception, CancellationToken cancellationToken)
+    private async Task<SetupOutcome> RefusedAsync(Guid installationUuid, byte[] codeHash, SentryApiException exception, CancellationToken cancellationToken)
     {
         if (exception.Failure is SentryApiFailure.Unreachable or SentryApiFailure.RateLimited or SentryApiFailure.UnexpectedAnswer
             || (int?)exception.StatusCode >= 500)
@@ -146,7 +154,7 @@ internal sealed partial class InstallationService(
             var stored = await db.Installations.AsNoTracking().SingleOrDefaultAsync(i => i.Uuid == installationUuid, cancellationToken);
             if (stored?.ProtectedAccessToken is not null)
             {
-                return Completed(stored);
+                return IsCodeOf(stored, codeHash) ? Completed(stored) : new SetupOutcome(SetupResult.CodeRejected, Detail: exception.Detail ?? exception.Message);
             }
         }
 
@@ -163,15 +171,20 @@ internal sealed partial class InstallationService(
     }
 
     private async Task<Installation> StoreTokensAsync(
-        PortalDbContext db, Installation? installation, Guid installationUuid, SentryTokenGrant grant, InstallationFacts? facts)
+        PortalDbContext db, Installation? installation, Guid installationUuid, SentryTokenGrant grant, InstallationFacts? facts, byte[] codeHash)
     {
         if (installation is null)
         {
-            installation = NewInstallation(installationUuid, facts);
+            installation = NewInstallation(installationUuid);
             db.Installations.Add(installation);
+            if (facts is not null)
+            {
+                await records.ApplyAsync(db, installation, facts, CancellationToken.None);
+            }
         }
 
         var now = time.GetUtcNow();
+        installation.GrantCodeSha256 = codeHash;
         installation.ProtectedAccessToken = protector.Protect(grant.Token);
         installation.ProtectedRefreshToken = protector.Protect(grant.RefreshToken);
         installation.TokenExpiresAt = grant.ExpiresAt;
@@ -186,64 +199,46 @@ internal sealed partial class InstallationService(
 
         // The code is spent: these tokens are saved whatever happens to the request that brought them.
         await db.SaveChangesAsync(CancellationToken.None);
+        organizations.Remember(installationUuid, installation.OrganizationId);
         return installation;
     }
 
-    private static async Task RecordFactsAsync(PortalDbContext db, Installation installation, InstallationFacts facts, CancellationToken cancellationToken)
+    private async Task RecordFactsAsync(PortalDbContext db, Installation installation, InstallationFacts facts, CancellationToken cancellationToken)
     {
-        // A signed webhook is Sentry's word; it fills in what is missing but never overrides a confirmed answer.
-        var changed = false;
-        if (string.IsNullOrEmpty(installation.OrganizationSlug) && !string.IsNullOrEmpty(facts.OrganizationSlug))
-        {
-            installation.OrganizationSlug = facts.OrganizationSlug;
-            changed = true;
-        }
-
-        if (installation.OrganizationId is null && facts.OrganizationId is not null)
-        {
-            installation.OrganizationId = facts.OrganizationId;
-            changed = true;
-        }
-
-        if (string.IsNullOrEmpty(installation.AppSlug) && !string.IsNullOrEmpty(facts.AppSlug))
-        {
-            installation.AppSlug = facts.AppSlug;
-            changed = true;
-        }
-
-        if (changed)
+        if (await records.ApplyAsync(db, installation, facts, cancellationToken))
         {
             await db.SaveChangesAsync(cancellationToken);
         }
     }
 
-    private Installation NewInstallation(Guid installationUuid, InstallationFacts? facts) => new()
+    // Nothing is known of the organization until Sentry says it (a signed webhook, the verify answer): never the
+    // browser's query string, and never an empty placeholder that rows could be keyed on.
+    private Installation NewInstallation(Guid installationUuid) => new()
     {
         Uuid = installationUuid,
-        AppSlug = facts?.AppSlug ?? options.Value.AppSlug ?? "",
-        OrganizationSlug = facts?.OrganizationSlug ?? "",
-        OrganizationId = facts?.OrganizationId,
+        AppSlug = options.Value.AppSlug ?? "",
         Kind = InstallationKind.Public,
         Status = InstallationStatus.Pending,
         InstalledAt = time.GetUtcNow(),
     };
 
-    private static SetupOutcome Completed(Installation installation) =>
-        installation.Status == InstallationStatus.Installed
-            ? new SetupOutcome(SetupResult.AlreadyInstalled, installation.OrganizationSlug, installation.AppSlug)
-            : new SetupOutcome(SetupResult.VerificationFailed, NullIfEmpty(installation.OrganizationSlug), installation.AppSlug,
-                installation.VerificationError ?? "Sentry has not confirmed the installation yet.");
+    private static bool IsCodeOf(Installation installation, byte[] codeHash) =>
+        installation.GrantCodeSha256 is { } stored && CryptographicOperations.FixedTimeEquals(stored, codeHash);
 
-    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+    private SetupOutcome Completed(Installation installation) =>
+        installation.Status == InstallationStatus.Installed
+            ? new SetupOutcome(SetupResult.AlreadyInstalled, directory.SlugOf(installation.OrganizationId), installation.AppSlug)
+            : new SetupOutcome(SetupResult.VerificationFailed, directory.SlugOf(installation.OrganizationId), installation.AppSlug,
+                installation.VerificationError ?? "Sentry has not confirmed the installation yet.");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Exchanged the grant code of installation {InstallationUuid} for its tokens")]
     private partial void LogExchanged(Guid installationUuid);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Installation {InstallationUuid} of organization {OrganizationSlug} uninstalled; its tokens were removed")]
-    private partial void LogUninstalled(Guid installationUuid, string organizationSlug);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Installation {InstallationUuid} of organization {OrganizationId} uninstalled; its tokens were removed")]
+    private partial void LogUninstalled(Guid installationUuid, long? organizationId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Installation {InstallationUuid} recorded for organization {OrganizationSlug}")]
-    private partial void LogRecorded(Guid installationUuid, string organizationSlug);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Installation {InstallationUuid} recorded for organization {OrganizationId}")]
+    private partial void LogRecorded(Guid installationUuid, long? organizationId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sentry refused the grant code of installation {InstallationUuid}: {Reason}")]
     private partial void LogCodeRejected(Guid installationUuid, string reason);

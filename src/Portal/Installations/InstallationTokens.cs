@@ -123,18 +123,18 @@ internal sealed partial class InstallationTokens(
             installation.ProtectedAccessToken = null;
             installation.ProtectedRefreshToken = null;
             installation.TokenExpiresAt = null;
-            installation.LastRefreshError = Truncate(exception.Message);
+            installation.LastRefreshError = ErrorText.Truncate(exception.Message);
             installation.RefreshLeaseUntil = null;
             installation.ConcurrencyToken = Guid.NewGuid();
             await db.SaveChangesAsync(CancellationToken.None);
-            LogNeedsReauthorization(uuid, installation.OrganizationSlug, exception.Message);
+            LogNeedsReauthorization(uuid, installation.OrganizationId, exception.Message);
             throw new InstallationUnavailableException(uuid,
                 "needs to be reauthorized: Sentry refused every way of refreshing its token. Reinstall the app from Sentry.", exception);
         }
         catch (Exception exception) when (exception is SentryApiException or OperationCanceledException)
         {
             // Nothing rotated that we know of: free the lease, and keep using the current token while it is still valid.
-            installation.LastRefreshError = Truncate(exception.Message);
+            installation.LastRefreshError = ErrorText.Truncate(exception.Message);
             installation.RefreshLeaseUntil = null;
             installation.ConcurrencyToken = Guid.NewGuid();
             await db.SaveChangesAsync(CancellationToken.None);
@@ -228,8 +228,6 @@ internal sealed partial class InstallationTokens(
             ?? throw new InstallationUnavailableException(installationUuid, "is not known to the portal.");
     }
 
-    private static string Truncate(string text) => text.Length <= 1000 ? text : text[..1000];
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Refreshed the token of installation {InstallationUuid}; it expires at {ExpiresAt}")]
     private partial void LogRefreshed(Guid installationUuid, DateTimeOffset? expiresAt);
 
@@ -242,8 +240,8 @@ internal sealed partial class InstallationTokens(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sentry no longer knows the refresh token of installation {InstallationUuid} ({Reason}); recovering with the manual JWT refresh")]
     private partial void LogRecovering(Guid installationUuid, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Installation {InstallationUuid} of organization {OrganizationSlug} needs to be reauthorized: {Reason}. Reinstall the app from Sentry")]
-    private partial void LogNeedsReauthorization(Guid installationUuid, string organizationSlug, string reason);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Installation {InstallationUuid} of organization {OrganizationId} needs to be reauthorized: {Reason}. Reinstall the app from Sentry")]
+    private partial void LogNeedsReauthorization(Guid installationUuid, long? organizationId, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Sentry rejected the token of internal integration {InstallationUuid}; set a valid Sentry:InternalIntegration:Token")]
     private partial void LogInternalTokenRejected(Guid installationUuid);

@@ -17,7 +17,7 @@ internal sealed partial class InstallationVerifier(
     SentryApiClient sentry,
     InstallationApi api,
     InstallationLocks locks,
-    InstallationOrganizations organizations,
+    InstallationRecords records,
     IOptions<SentryOptions> options,
     TimeProvider time,
     ILogger<InstallationVerifier> logger) : BackgroundService
@@ -105,6 +105,7 @@ internal sealed partial class InstallationVerifier(
     internal async Task VerifyDueAsync(CancellationToken cancellationToken)
     {
         List<Guid> due;
+        List<Guid> unnamed;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             var now = time.GetUtcNow();
@@ -113,33 +114,77 @@ internal sealed partial class InstallationVerifier(
                     && i.ProtectedAccessToken != null && i.NextVerificationAt != null && i.NextVerificationAt <= now)
                 .Select(i => i.Uuid)
                 .ToListAsync(cancellationToken);
+
+            // Installed, but the organization's id is unknown (an internal integration, or storage from before ids).
+            unnamed = await db.Installations.AsNoTracking()
+                .Where(i => i.Status == InstallationStatus.Installed && i.ProtectedAccessToken != null
+                    && (i.OrganizationId == null || i.OrganizationId < 0) && (i.NextVerificationAt == null || i.NextVerificationAt <= now))
+                .Select(i => i.Uuid)
+                .ToListAsync(cancellationToken);
         }
 
         foreach (var uuid in due)
         {
             await VerifyAsync(uuid, cancellationToken);
         }
+
+        foreach (var uuid in unnamed)
+        {
+            await NameOrganizationAsync(uuid, cancellationToken);
+        }
+    }
+
+    /// <summary>Asks Sentry which organization an installed installation belongs to, when the portal does not know its id.</summary>
+    internal async Task NameOrganizationAsync(Guid installationUuid, CancellationToken cancellationToken)
+    {
+        using var held = await locks.AcquireAsync(installationUuid, cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var installation = await db.Installations.SingleOrDefaultAsync(i => i.Uuid == installationUuid, cancellationToken);
+        if (installation is null || installation.OrganizationId > 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var info = await api.GetInstallationAsync(installationUuid, cancellationToken);
+            await db.Entry(installation).ReloadAsync(cancellationToken);
+            await records.ApplyAsync(db, installation, FactsOf(info), cancellationToken);
+            installation.NextVerificationAt = null;
+            installation.VerificationAttempts = 0;
+        }
+        catch (Exception exception) when (exception is SentryApiException or InstallationUnavailableException)
+        {
+            await db.Entry(installation).ReloadAsync(cancellationToken);
+            installation.VerificationAttempts++;
+            installation.NextVerificationAt = time.GetUtcNow() + DelayAfter(installation.VerificationAttempts);
+            LogNotNamed(installationUuid, exception.Message, installation.NextVerificationAt.Value);
+        }
+
+        await db.SaveChangesAsync(CancellationToken.None);
     }
 
     private async Task RecordConfirmedAsync(PortalDbContext db, Installation installation, SentryInstallationInfo info)
     {
         var now = time.GetUtcNow();
-        installation.OrganizationSlug = info.OrganizationSlug;
-        installation.OrganizationId = info.OrganizationId ?? installation.OrganizationId;
+        await records.ApplyAsync(db, installation, FactsOf(info), CancellationToken.None);
         installation.AppSlug = info.AppSlug ?? installation.AppSlug;
         installation.Status = InstallationStatus.Installed;
         installation.VerifiedAt = options.Value.VerifyInstallation ? now : null;
         installation.VerificationError = null;
         installation.NextVerificationAt = null;
         await db.SaveChangesAsync(CancellationToken.None);
-        organizations.Remember(installation.Uuid, info.OrganizationSlug);
         LogConfirmed(installation.Uuid, info.OrganizationSlug);
     }
+
+    // Sentry's answer to the portal's own authenticated call: as good as a signed webhook, and current.
+    private InstallationFacts FactsOf(SentryInstallationInfo info) =>
+        new(info.OrganizationSlug, info.OrganizationId, info.AppSlug, info.SentryAppId, time.GetUtcNow());
 
     private async Task RecordFailureAsync(PortalDbContext db, Installation installation, string reason)
     {
         installation.VerificationAttempts++;
-        installation.VerificationError = reason.Length <= 1000 ? reason : reason[..1000];
+        installation.VerificationError = ErrorText.Truncate(reason);
         installation.NextVerificationAt = installation.Status == InstallationStatus.Pending && installation.ProtectedAccessToken is not null
             ? time.GetUtcNow() + DelayAfter(installation.VerificationAttempts)
             : null;
@@ -152,6 +197,9 @@ internal sealed partial class InstallationVerifier(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sentry did not confirm installation {InstallationUuid} (attempt {Attempts}): {Reason}; next attempt at {NextAttemptAt}")]
     private partial void LogNotConfirmed(Guid installationUuid, int attempts, string reason, DateTimeOffset? nextAttemptAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not ask Sentry which organization installation {InstallationUuid} belongs to: {Reason}; next attempt at {NextAttemptAt}")]
+    private partial void LogNotNamed(Guid installationUuid, string reason, DateTimeOffset nextAttemptAt);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "An installation verification pass failed; the next pass retries")]
     private partial void LogPassFailed(Exception exception);

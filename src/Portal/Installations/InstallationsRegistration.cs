@@ -7,6 +7,7 @@ internal static class InstallationsRegistration
     {
         builder.Services.AddSingleton<InstallationLocks>();
         builder.Services.AddSingleton<InstallationOrganizations>();
+        builder.Services.AddSingleton<InstallationRecords>();
         builder.Services.AddSingleton<InstallationTokenProtector>();
         builder.Services.AddSingleton<InstallationTokens>();
         builder.Services.AddSingleton<InstallationApi>();

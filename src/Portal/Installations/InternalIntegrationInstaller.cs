@@ -8,7 +8,9 @@ namespace Portal.Installations;
 
 /// <summary>
 /// With <c>Sentry:InternalIntegration:*</c> set, records the one installation at start-up with its static token,
-/// protected like any other (sentry-contract.md §1.9). Runs before the webhook processor starts.
+/// protected like any other (sentry-contract.md §1.9). Runs before the webhook processor starts. The configured slug
+/// only names the organization in the log: its id, which everything keys on, comes from Sentry (the verifier asks
+/// for the installation with the token on its first pass).
 /// </summary>
 internal sealed partial class InternalIntegrationInstaller(
     IDbContextFactory<PortalDbContext> dbFactory,
@@ -37,7 +39,6 @@ internal sealed partial class InternalIntegrationInstaller(
             {
                 Uuid = uuid,
                 AppSlug = sentry.AppSlug ?? "",
-                OrganizationSlug = integration.OrganizationSlug!,
                 Kind = InstallationKind.Internal,
                 InstalledAt = time.GetUtcNow(),
             };
@@ -49,7 +50,6 @@ internal sealed partial class InternalIntegrationInstaller(
                 $"Sentry:InternalIntegration:InstallationId {uuid} is already recorded as an installation of the public app; an internal integration has an installation of its own.");
         }
 
-        installation.OrganizationSlug = integration.OrganizationSlug!;
         installation.AppSlug = sentry.AppSlug ?? installation.AppSlug;
         installation.Status = InstallationStatus.Installed;
         installation.ProtectedAccessToken = protector.Protect(integration.Token!);
@@ -58,8 +58,8 @@ internal sealed partial class InternalIntegrationInstaller(
         installation.UninstalledAt = null;
         installation.ConcurrencyToken = Guid.NewGuid();
         await db.SaveChangesAsync(cancellationToken);
-        organizations.Remember(uuid, installation.OrganizationSlug);
-        LogInternalIntegration(uuid, installation.OrganizationSlug);
+        organizations.Remember(uuid, installation.OrganizationId);
+        LogInternalIntegration(uuid, integration.OrganizationSlug!);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -66,12 +66,12 @@ internal static partial class IssueLinkEndpoints
             return IssueLinkMessages.Problem(StatusCodes.Status400BadRequest, problem);
         }
 
-        return await WithInstallationAsync(link.InstallationId, dbFactory, async (installation, db) =>
+        return await WithInstallationAsync(link.InstallationId, dbFactory, async (installation, organizationId, db) =>
         {
             string? assigneeName = null;
             if (assigneeId is not null)
             {
-                assigneeName = await TicketService.NameOfAsync(db, installation.OrganizationSlug, assigneeId, cancellationToken);
+                assigneeName = await TicketService.NameOfAsync(db, organizationId, assigneeId, cancellationToken);
                 if (assigneeName is null)
                 {
                     return IssueLinkMessages.Problem(StatusCodes.Status400BadRequest, IssueLinkMessages.UnknownAssignee);
@@ -82,7 +82,7 @@ internal static partial class IssueLinkEndpoints
             var draft = new TicketDraft(title!, description, priority, assigneeId, assigneeName);
             return await StoreAsync(loggers, "create", async () =>
             {
-                var (ticket, _) = await tickets.CreateForIssueAsync(draft, Issue(installation, link), cancellationToken);
+                var (ticket, _) = await tickets.CreateForIssueAsync(draft, Issue(installation, organizationId, link), cancellationToken);
                 return Linked(ticket, portal.Value, context);
             });
         });
@@ -107,9 +107,9 @@ internal static partial class IssueLinkEndpoints
             return IssueLinkMessages.Problem(StatusCodes.Status404NotFound, IssueLinkMessages.TicketNotFound);
         }
 
-        return await WithInstallationAsync(link.InstallationId, dbFactory, (installation, _) => StoreAsync(loggers, "link", async () =>
+        return await WithInstallationAsync(link.InstallationId, dbFactory, (installation, organizationId, _) => StoreAsync(loggers, "link", async () =>
         {
-            return await tickets.LinkIssueAsync(number, Issue(installation, link), cancellationToken) is { } ticket
+            return await tickets.LinkIssueAsync(number, Issue(installation, organizationId, link), cancellationToken) is { } ticket
                 ? Linked(ticket, portal.Value, context)
                 : IssueLinkMessages.Problem(StatusCodes.Status404NotFound, IssueLinkMessages.TicketNotFound);
         }));
@@ -124,9 +124,9 @@ internal static partial class IssueLinkEndpoints
             return IssueLinkMessages.Problem(StatusCodes.Status400BadRequest, IssueLinkMessages.BadDependentData);
         }
 
-        return await WithInstallationAsync(Guid.TryParse(installationId, out var id) ? id : null, dbFactory, async (installation, db) =>
+        return await WithInstallationAsync(Guid.TryParse(installationId, out var id) ? id : null, dbFactory, async (_, organizationId, db) =>
         {
-            var tickets = db.Tickets.AsNoTracking().Where(t => t.OrganizationSlug == installation.OrganizationSlug);
+            var tickets = db.Tickets.AsNoTracking().Where(t => t.OrganizationId == organizationId);
             if (dependencies.TryGetValue("status", out var statusName) && Enum.TryParse<TicketStatus>(statusName, ignoreCase: true, out var status))
             {
                 tickets = tickets.Where(t => t.Status == status);
@@ -164,9 +164,9 @@ internal static partial class IssueLinkEndpoints
             return IssueLinkMessages.Problem(StatusCodes.Status400BadRequest, IssueLinkMessages.BadDependentData);
         }
 
-        return await WithInstallationAsync(Guid.TryParse(installationId, out var id) ? id : null, dbFactory, async (installation, db) =>
+        return await WithInstallationAsync(Guid.TryParse(installationId, out var id) ? id : null, dbFactory, async (_, organizationId, db) =>
         {
-            var people = db.OrganizationPeople.AsNoTracking().Where(p => p.OrganizationSlug == installation.OrganizationSlug);
+            var people = db.OrganizationPeople.AsNoTracking().Where(p => p.OrganizationId == organizationId);
             if (!string.IsNullOrWhiteSpace(query))
             {
                 var pattern = SqlLike.Containing(query.Trim());
@@ -183,9 +183,10 @@ internal static partial class IssueLinkEndpoints
 
     private sealed record TicketChoice(int Number, string Title, TicketStatus Status);
 
-    // The installation must be one the portal knows and that is still installed; everything happens in its organization.
+    // The installation must be one the portal knows and that is still installed; everything happens in its
+    // organization, by id, and nothing happens while Sentry has not said which organization that is.
     private static async Task<IResult> WithInstallationAsync(
-        Guid? installationId, IDbContextFactory<PortalDbContext> dbFactory, Func<Installation, PortalDbContext, Task<IResult>> action)
+        Guid? installationId, IDbContextFactory<PortalDbContext> dbFactory, Func<Installation, long, PortalDbContext, Task<IResult>> action)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
         var installation = installationId is { } id ? await db.Installations.AsNoTracking().FirstOrDefaultAsync(i => i.Uuid == id) : null;
@@ -193,7 +194,8 @@ internal static partial class IssueLinkEndpoints
         {
             null => IssueLinkMessages.Problem(StatusCodes.Status404NotFound, IssueLinkMessages.UnknownInstallation),
             { Status: InstallationStatus.Uninstalled } => IssueLinkMessages.Problem(StatusCodes.Status410Gone, IssueLinkMessages.Uninstalled),
-            _ => await action(installation, db),
+            { OrganizationId: { } organizationId } => await action(installation, organizationId, db),
+            _ => IssueLinkMessages.Problem(StatusCodes.Status409Conflict, IssueLinkMessages.OrganizationUnknown),
         };
     }
 
@@ -210,8 +212,8 @@ internal static partial class IssueLinkEndpoints
         }
     }
 
-    private static LinkedIssue Issue(Installation installation, IssueLinkRequest link) =>
-        new(installation.OrganizationSlug, link.IssueId, installation.Uuid, link.ProjectSlug, SentryIssueUrl(link.WebUrl), link.ActorName, link.ActorId);
+    private static LinkedIssue Issue(Installation installation, long organizationId, IssueLinkRequest link) =>
+        new(organizationId, link.IssueId, installation.Uuid, link.ProjectSlug, SentryIssueUrl(link.WebUrl), link.ActorName, link.ActorId);
 
     // Sentry's own issue URL from the request; anything but an absolute http(s) URL is not kept (it becomes a link).
     private static string? SentryIssueUrl(string? url) =>

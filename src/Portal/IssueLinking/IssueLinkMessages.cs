@@ -10,6 +10,7 @@ internal static class IssueLinkMessages
     public const string Unreadable = "The portal could not read this request. Try again; if it keeps failing, tell your portal administrator.";
     public const string UnknownInstallation = "The portal does not know this installation. Reinstall the app in Sentry or ask your portal administrator.";
     public const string Uninstalled = "The portal app was uninstalled from this organization. Install it again to link issues.";
+    public const string OrganizationUnknown = "The portal is still confirming this installation with Sentry. Try again in a minute.";
     public const string TitleMissing = "Give the ticket a title.";
     public const string TitleTooLong = "The title is too long: at most 255 characters.";
     public const string DescriptionTooLong = "The description is too long: at most 20,000 characters.";

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
-using Portal.SignIn;
+using Portal.Tenancy;
 
 namespace Portal.Realtime;
 

@@ -9,7 +9,7 @@ namespace Portal.Realtime;
 /// brings matches exactly when the query would have returned it.
 /// </summary>
 public sealed record DeliveryFilter(
-    string? Resource = null, string? Action = null, string? State = null, string? Flag = null, string? Organization = null, string? Text = null)
+    string? Resource = null, string? Action = null, string? State = null, string? Flag = null, long? Organization = null, string? Text = null)
 {
     public static readonly DeliveryFilter None = new();
 
@@ -26,10 +26,10 @@ public sealed record DeliveryFilter(
         ArgumentNullException.ThrowIfNull(delivery);
         var text = SearchText;
         return (Resource is null || delivery.Resource == Resource)
+            && (State is null || DeliveryStateNames.Parse(delivery.State) == DeliveryStateNames.Parse(State))
             && (Action is null || delivery.Action == Action)
-            && (State is null || delivery.State == State)
             && (Flag is null || delivery.Flags.Contains(Flag))
-            && (Organization is null || delivery.OrganizationSlug == Organization)
+            && (Organization is null || delivery.OrganizationId == Organization)
             && (text is null
                 || Has(delivery.Summary, text) || Has(delivery.OrganizationSlug, text) || Has(delivery.Action, text)
                 || Has(delivery.Resource, text) || Has(delivery.RequestId, text) || delivery.Flags.Contains(text, StringComparer.OrdinalIgnoreCase)
@@ -38,7 +38,8 @@ public sealed record DeliveryFilter(
 
     /// <summary>
     /// The same conditions as SQL: parameterised, LIKE with the text's wildcards escaped. SQLite's LIKE folds case
-    /// for ASCII only, so "É" finds "É" but not "é" in the database, where the live filter would find both.
+    /// for ASCII only, so "É" finds "É" but not "é" in the database, where the live filter would find both. The
+    /// organization's slug is matched through its row (a rename is found under the new name).
     /// </summary>
     public IQueryable<WebhookDelivery> Apply(IQueryable<WebhookDelivery> deliveries)
     {
@@ -56,7 +57,7 @@ public sealed record DeliveryFilter(
         if (State is not null)
         {
             // An unknown state name matches nothing rather than everything.
-            var state = Enum.TryParse<DeliveryState>(State, ignoreCase: false, out var parsed) ? parsed : (DeliveryState)(-1);
+            var state = DeliveryStateNames.Parse(State) ?? (DeliveryState)(-1);
             deliveries = deliveries.Where(d => d.State == state);
         }
 
@@ -70,7 +71,7 @@ public sealed record DeliveryFilter(
 
         if (Organization is not null)
         {
-            deliveries = deliveries.Where(d => d.OrganizationSlug == Organization);
+            deliveries = deliveries.Where(d => d.OrganizationId == Organization);
         }
 
         if (SearchText is { } text)
@@ -79,7 +80,7 @@ public sealed record DeliveryFilter(
             long? id = long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : null;
             var flag = DeliveryFlagNames.Parse(text);
             deliveries = deliveries.Where(d =>
-                EF.Functions.Like(d.Summary, pattern, Portal.Data.SqlLike.Escape) || EF.Functions.Like(d.OrganizationSlug, pattern, Portal.Data.SqlLike.Escape)
+                EF.Functions.Like(d.Summary, pattern, Portal.Data.SqlLike.Escape) || EF.Functions.Like(d.Organization!.Slug, pattern, Portal.Data.SqlLike.Escape)
                 || EF.Functions.Like(d.Action, pattern, Portal.Data.SqlLike.Escape) || EF.Functions.Like(d.Resource, pattern, Portal.Data.SqlLike.Escape)
                 || EF.Functions.Like(d.RequestId, pattern, Portal.Data.SqlLike.Escape)
                 || (flag != DeliveryFlags.None && (d.Flags & flag) == flag)

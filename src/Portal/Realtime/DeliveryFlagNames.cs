@@ -12,6 +12,7 @@ public static class DeliveryFlagNames
         (DeliveryFlags.Unparsed, "unparsed"),
         (DeliveryFlags.Replay, "replay"),
         (DeliveryFlags.Simulated, "simulated"),
+        (DeliveryFlags.Uninstalled, "uninstalled"),
     ];
 
     /// <summary>Every flag's name, in the order they are listed.</summary>

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
-using Portal.SignIn;
+using Portal.Tenancy;
 
 namespace Portal.Realtime;
 
@@ -15,7 +15,7 @@ public sealed class DeliveryHistory(IDbContextFactory<PortalDbContext> dbFactory
     public async Task<IReadOnlyList<DeliverySummary>> AfterAsync(long afterId, int max, AccessScope scope, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await Summaries(scope.Filter(db.WebhookDeliveries, d => d.OrganizationSlug).Where(d => d.Id > afterId).OrderBy(d => d.Id).Take(max))
+        return await Summaries(scope.Filter(db.WebhookDeliveries, d => d.OrganizationId).Where(d => d.Id > afterId).OrderBy(d => d.Id).Take(max))
             .ToListAsync(cancellationToken);
     }
 
@@ -23,7 +23,7 @@ public sealed class DeliveryHistory(IDbContextFactory<PortalDbContext> dbFactory
     public async Task<IReadOnlyList<DeliverySummary>> LatestAsync(int count, AccessScope scope, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await Summaries(scope.Filter(db.WebhookDeliveries, d => d.OrganizationSlug).OrderByDescending(d => d.Id).Take(count))
+        return await Summaries(scope.Filter(db.WebhookDeliveries, d => d.OrganizationId).OrderByDescending(d => d.Id).Take(count))
             .ToListAsync(cancellationToken);
     }
 
@@ -37,22 +37,13 @@ public sealed class DeliveryHistory(IDbContextFactory<PortalDbContext> dbFactory
     {
         ArgumentNullException.ThrowIfNull(filter);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var deliveries = filter.Apply(scope.Filter(db.WebhookDeliveries, d => d.OrganizationSlug));
+        var deliveries = filter.Apply(scope.Filter(db.WebhookDeliveries, d => d.OrganizationId));
         if (beforeId is { } before)
         {
             deliveries = deliveries.Where(d => d.Id < before);
         }
 
         return await Summaries(deliveries.OrderByDescending(d => d.Id).Take(count)).ToListAsync(cancellationToken);
-    }
-
-    /// <summary>The organizations that installed the app and that this person may see, for filter pickers.</summary>
-    public async Task<IReadOnlyList<string>> OrganizationsAsync(AccessScope scope, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(scope);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var slugs = await db.Installations.AsNoTracking().Select(i => i.OrganizationSlug).Distinct().ToListAsync(cancellationToken);
-        return [.. slugs.Where(scope.Includes).OfType<string>().Order(StringComparer.Ordinal)];
     }
 
     public async Task<long> LatestIdAsync(CancellationToken cancellationToken)
@@ -66,7 +57,7 @@ public sealed class DeliveryHistory(IDbContextFactory<PortalDbContext> dbFactory
     {
         var now = time.GetUtcNow();
         return deliveries.AsNoTracking().Select(d => new DeliverySummary(
-            d.Id, DeliverySummaryKind.Backfill, d.ReceivedAt, now, d.Resource, d.Action, d.InstallationUuid, d.OrganizationSlug,
+            d.Id, DeliverySummaryKind.Backfill, d.ReceivedAt, now, d.Resource, d.Action, d.InstallationUuid, d.OrganizationId, d.Organization!.Slug,
             DeliveryFlagNames.Of(d.Flags), d.State.ToString(), d.Attempts, d.Summary, d.LastError, d.RequestId));
     }
 }

@@ -14,6 +14,7 @@ public sealed record DeliverySummary(
     string Resource,
     string? Action,
     Guid? InstallationUuid,
+    long? OrganizationId,
     string? OrganizationSlug,
     IReadOnlyList<string> Flags,
     string State,
@@ -22,12 +23,13 @@ public sealed record DeliverySummary(
     string? LastError,
     string? RequestId = null)
 {
-    public static DeliverySummary From(WebhookDelivery delivery, DeliverySummaryKind kind, DateTimeOffset publishedAt)
+    /// <summary>The summary of a stored delivery; <paramref name="organizationSlug"/> names its organization for display.</summary>
+    public static DeliverySummary From(WebhookDelivery delivery, DeliverySummaryKind kind, DateTimeOffset publishedAt, string? organizationSlug)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         return new DeliverySummary(
             delivery.Id, kind, delivery.ReceivedAt, publishedAt, delivery.Resource, delivery.Action, delivery.InstallationUuid,
-            delivery.OrganizationSlug, DeliveryFlagNames.Of(delivery.Flags), delivery.State.ToString(), delivery.Attempts,
+            delivery.OrganizationId, organizationSlug, DeliveryFlagNames.Of(delivery.Flags), delivery.State.ToString(), delivery.Attempts,
             delivery.Summary, delivery.LastError, delivery.RequestId);
     }
 }

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
-using Portal.SignIn;
+using Portal.Tenancy;
 
 namespace Portal.Realtime;
 
@@ -72,7 +72,7 @@ internal sealed partial class HubFeeds(
 
                 while (subscription.Reader.TryRead(out var summary))
                 {
-                    if ((summary.Kind == DeliverySummaryKind.Stored && summary.Id <= caughtUpTo) || !feed.Scope.Includes(summary.OrganizationSlug))
+                    if ((summary.Kind == DeliverySummaryKind.Stored && summary.Id <= caughtUpTo) || !feed.Scope.Includes(summary.OrganizationId))
                     {
                         continue;
                     }
@@ -100,7 +100,7 @@ internal sealed partial class HubFeeds(
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                await Task.Delay(RevalidatingAccessStateProvider.Interval, cancellationToken);
+                await Task.Delay(PortalAccess.RecheckInterval, cancellationToken);
                 feed.Scope = await access.ScopeOfAsync(connection.User ?? new System.Security.Claims.ClaimsPrincipal(), cancellationToken);
                 if (feed.Scope.IsEmpty)
                 {

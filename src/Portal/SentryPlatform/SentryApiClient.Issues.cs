@@ -7,33 +7,33 @@ namespace Portal.SentryPlatform;
 /// <summary>Issues, comments and external issues: what two-way ticket sync asks of Sentry (sentry-contract.md §6).</summary>
 internal sealed partial class SentryApiClient
 {
-    /// <summary><c>GET /organizations/{org}/issues/{id}/</c>: the issue as it is now, whatever order webhooks arrived in.</summary>
-    public async Task<SentryIssue> GetIssueAsync(string accessToken, string organizationSlug, long issueId, CancellationToken cancellationToken)
+    /// <summary><c>GET /organizations/{org id}/issues/{id}/</c>: the issue as it is now, whatever order webhooks arrived in.</summary>
+    public async Task<SentryIssue> GetIssueAsync(string accessToken, long organizationId, long issueId, CancellationToken cancellationToken)
     {
         const string Operation = "reading the issue";
-        using var response = await SendAsync(Operation, () => Authorized(HttpMethod.Get, IssuePath(organizationSlug, issueId), accessToken), cancellationToken);
+        using var response = await SendAsync(Operation, () => Authorized(HttpMethod.Get, IssuePath(organizationId, issueId), accessToken), cancellationToken);
         using var document = await ReadJsonAsync(Operation, response, cancellationToken);
         return SentryIssue.From(document.RootElement) ?? throw Unexpected(Operation, "it has no issue id or status");
     }
 
-    /// <summary><c>PUT /organizations/{org}/issues/{id}/ {"status":…}</c> (<c>resolved</c>, <c>unresolved</c> or <c>ignored</c>).</summary>
-    public async Task UpdateIssueStatusAsync(string accessToken, string organizationSlug, long issueId, string status, CancellationToken cancellationToken)
+    /// <summary><c>PUT /organizations/{org id}/issues/{id}/ {"status":…}</c> (<c>resolved</c>, <c>unresolved</c> or <c>ignored</c>).</summary>
+    public async Task UpdateIssueStatusAsync(string accessToken, long organizationId, long issueId, string status, CancellationToken cancellationToken)
     {
         using var response = await SendAsync("updating the issue's status", () =>
         {
-            var request = Authorized(HttpMethod.Put, IssuePath(organizationSlug, issueId), accessToken);
+            var request = Authorized(HttpMethod.Put, IssuePath(organizationId, issueId), accessToken);
             request.Content = JsonBody(writer => writer.WriteString("status", status));
             return request;
         }, cancellationToken);
     }
 
-    /// <summary><c>POST /organizations/{org}/issues/{id}/comments/ {"text":…}</c>; returns Sentry's comment id when it gives one.</summary>
-    public async Task<long?> AddCommentAsync(string accessToken, string organizationSlug, long issueId, string text, CancellationToken cancellationToken)
+    /// <summary><c>POST /organizations/{org id}/issues/{id}/comments/ {"text":…}</c>; returns Sentry's comment id when it gives one.</summary>
+    public async Task<long?> AddCommentAsync(string accessToken, long organizationId, long issueId, string text, CancellationToken cancellationToken)
     {
         const string Operation = "adding a comment to the issue";
         using var response = await SendAsync(Operation, () =>
         {
-            var request = Authorized(HttpMethod.Post, $"{IssuePath(organizationSlug, issueId)}comments/", accessToken);
+            var request = Authorized(HttpMethod.Post, $"{IssuePath(organizationId, issueId)}comments/", accessToken);
             request.Content = JsonBody(writer => writer.WriteString("text", text));
             return request;
         }, cancellationToken);
@@ -62,8 +62,10 @@ internal sealed partial class SentryApiClient
         }, cancellationToken);
     }
 
-    private static string IssuePath(string organizationSlug, long issueId) =>
-        $"api/0/organizations/{Uri.EscapeDataString(organizationSlug)}/issues/{issueId.ToString(CultureInfo.InvariantCulture)}/";
+    // By the organization's id, which Sentry takes wherever it takes a slug (organization_id_or_slug,
+    // src/sentry/api/bases/organization.py): a rename cannot break a link.
+    private static string IssuePath(long organizationId, long issueId) =>
+        $"api/0/organizations/{organizationId.ToString(CultureInfo.InvariantCulture)}/issues/{issueId.ToString(CultureInfo.InvariantCulture)}/";
 
     private static HttpRequestMessage Authorized(HttpMethod method, string path, string accessToken)
     {

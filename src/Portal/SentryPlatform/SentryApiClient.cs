@@ -216,15 +216,14 @@ internal sealed partial class SentryApiClient(HttpClient http, IOptions<SentryOp
     {
         using var document = await ReadJsonAsync(operation, response, cancellationToken);
         var root = document.RootElement;
-        var organization = root.TryGetProperty("organization", out var org) && org.ValueKind == JsonValueKind.Object ? org : default;
+        var organization = root.ObjectOf("organization");
         if (!Guid.TryParse(root.StringOf("uuid"), out var uuid) || organization.StringOf("slug") is not { Length: > 0 } slug)
         {
             throw Unexpected(operation, "it names no installation uuid or organization");
         }
 
-        long? organizationId = organization.TryGetProperty("id", out var id) && id.TryGetInt64(out var number) ? number : null;
-        var app = root.TryGetProperty("app", out var appElement) ? appElement.StringOf("slug") : null;
-        return new SentryInstallationInfo(uuid, root.StringOf("status") ?? "", slug, organizationId, app);
+        var app = root.ObjectOf("app");
+        return new SentryInstallationInfo(uuid, root.StringOf("status") ?? "", slug, organization.IdOf("id"), app.StringOf("slug"), app.IdOf("sentryAppId"));
     }
 
     private static SentryApiException Unexpected(string operation, string why) =>

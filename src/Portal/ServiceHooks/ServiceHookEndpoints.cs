@@ -27,6 +27,6 @@ internal static class ServiceHookEndpoints
         SentryRequest request, ServiceHookRegistry hooks, DeliveryIntake intake, HttpContext context)
     {
         var hook = await hooks.FindAsync(request.ServiceHookGuid) ?? throw new InvalidOperationException("A verified service hook delivery names no registered hook.");
-        return WebhookEndpoints.Acknowledge(await intake.AcceptServiceHookAsync(request, hook.OrganizationSlug), context);
+        return WebhookEndpoints.Acknowledge(await intake.AcceptServiceHookAsync(request, hook.OrganizationId), context);
     }
 }

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
-using Portal.SignIn;
+using Portal.Tenancy;
 
 namespace Portal.ServiceHooks;
 
@@ -44,7 +44,7 @@ internal sealed partial class ServiceHookRegistry(IDbContextFactory<PortalDbCont
             return null;
         }
 
-        var registered = new RegisteredHook(hook.HookId, hook.OrganizationSlug, hook.ProjectSlug, Encoding.UTF8.GetBytes(protector.Unprotect(hook.ProtectedSecret)));
+        var registered = new RegisteredHook(hook.HookId, hook.OrganizationId, hook.ProjectSlug, Encoding.UTF8.GetBytes(protector.Unprotect(hook.ProtectedSecret)));
         known[hook.HookId] = registered;
         return registered;
     }
@@ -53,17 +53,18 @@ internal sealed partial class ServiceHookRegistry(IDbContextFactory<PortalDbCont
     {
         ArgumentNullException.ThrowIfNull(scope);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await scope.Filter(db.ServiceHooks.AsNoTracking(), h => h.OrganizationSlug)
-            .OrderBy(h => h.OrganizationSlug).ThenBy(h => h.ProjectSlug).ToListAsync(cancellationToken);
+        return await scope.Filter(db.ServiceHooks.AsNoTracking().Include(h => h.Organization), h => h.OrganizationId)
+            .OrderBy(h => h.Organization!.Slug).ThenBy(h => h.ProjectSlug).ToListAsync(cancellationToken);
     }
 
     /// <summary>Registers a hook; returns why not, or null.</summary>
-    public async Task<string?> AddAsync(AccessScope scope, string organizationSlug, string projectSlug, string hookId, string secret, string createdBy, CancellationToken cancellationToken)
+    public async Task<string?> AddAsync(AccessScope scope, long organizationId, string projectSlug, string hookId, string secret, string createdBy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
         hookId = (hookId ?? "").Trim().ToLowerInvariant();
         secret = (secret ?? "").Trim();
-        var problem = !scope.Includes(organizationSlug) ? "You are not an admin of that organization."
+        var problem = !scope.Includes(organizationId) ? "Pick one of your organizations."
+            : !scope.CanManage(organizationId) ? AccessMessages.ManagersOnly
             : string.IsNullOrWhiteSpace(projectSlug) ? "Give the Sentry project the hook belongs to."
             : !HookIdShape().IsMatch(hookId) ? "The hook id is the 32 hexadecimal digits Sentry shows as the hook's id."
             : secret.Length is < 16 or > 256 || secret.Any(char.IsControl) ? "The secret is the value Sentry showed when the hook was created (its 64 hexadecimal digits)."
@@ -76,7 +77,7 @@ internal sealed partial class ServiceHookRegistry(IDbContextFactory<PortalDbCont
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.ServiceHooks.Add(new ServiceHook
         {
-            HookId = hookId, OrganizationSlug = organizationSlug, ProjectSlug = projectSlug.Trim(), ProtectedSecret = protector.Protect(secret),
+            HookId = hookId, OrganizationId = organizationId, ProjectSlug = projectSlug.Trim(), ProtectedSecret = protector.Protect(secret),
             SecretHint = secret[^4..], CreatedBy = createdBy, CreatedAt = time.GetUtcNow(),
         });
         try
@@ -90,12 +91,13 @@ internal sealed partial class ServiceHookRegistry(IDbContextFactory<PortalDbCont
         }
     }
 
+    /// <summary>Removes a hook; false when it is not one this person may change.</summary>
     public async Task<bool> DeleteAsync(AccessScope scope, int id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var hook = await db.ServiceHooks.FirstOrDefaultAsync(h => h.Id == id, cancellationToken);
-        if (hook is null || !scope.Includes(hook.OrganizationSlug))
+        if (hook is null || !scope.CanManage(hook.OrganizationId))
         {
             return false;
         }
@@ -111,4 +113,4 @@ internal sealed partial class ServiceHookRegistry(IDbContextFactory<PortalDbCont
 }
 
 /// <summary>A hook as the signature check and the intake need it.</summary>
-internal sealed record RegisteredHook(string HookId, string OrganizationSlug, string ProjectSlug, byte[] Key);
+internal sealed record RegisteredHook(string HookId, long OrganizationId, string ProjectSlug, byte[] Key);

@@ -6,7 +6,7 @@ namespace Portal.SignIn;
 
 /// <summary>
 /// The OAuth code flow against Sentry (sentry-contract.md §5.1–5.2): PKCE with S256 (the framework's default is
-/// off), the narrowest scope that lists the person's organizations, and the person taken from the token response's
+/// off), the narrowest scopes that list the person's organizations and their role in each, and the person taken from the token response's
 /// <c>user</c> object. Endpoints are set from <c>Sentry:BaseUrl</c> when the scheme is registered.
 /// </summary>
 public sealed class SentryAuthenticationOptions : OAuthOptions
@@ -18,6 +18,9 @@ public sealed class SentryAuthenticationOptions : OAuthOptions
         SaveTokens = false;
         RemoteAuthenticationTimeout = TimeSpan.FromMinutes(10);
         Scope.Add("org:read");
+
+        // The person's own membership (their role) in each organization: members/me needs member:read.
+        Scope.Add("member:read");
         ClaimActions.MapJsonKey(ClaimTypes.NameIdentifier, "id");
         ClaimActions.MapJsonKey(ClaimTypes.Name, "name");
         ClaimActions.MapJsonKey(ClaimTypes.Email, "email");

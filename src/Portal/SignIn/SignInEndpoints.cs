@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Portal.Shell;
+using Portal.Tenancy;
 
 namespace Portal.SignIn;
 
@@ -14,9 +15,6 @@ namespace Portal.SignIn;
 /// </summary>
 internal static class SignInEndpoints
 {
-    /// <summary>The local developer's id; never a Sentry user id (those are numbers).</summary>
-    public const string LocalUserId = "local";
-
     public static WebApplication MapSignInEndpoints(this WebApplication app)
     {
         var signIn = app.MapGroup("").AllowAnonymous().WithMetadata(new SkipStatusCodePagesAttribute());
@@ -51,7 +49,7 @@ internal static class SignInEndpoints
     {
         var identity = new ClaimsIdentity(
             [
-                new Claim(ClaimTypes.NameIdentifier, LocalUserId),
+                new Claim(ClaimTypes.NameIdentifier, SentryClaimTypes.LocalDeveloperId),
                 new Claim(ClaimTypes.Name, "Local developer"),
                 new Claim(SentryClaimTypes.Operator, "true"),
             ],

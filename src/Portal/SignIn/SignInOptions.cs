@@ -2,7 +2,7 @@ namespace Portal.SignIn;
 
 /// <summary>
 /// <c>SignIn:*</c>: the Sentry <i>OAuth application</i> used for "Sign in with Sentry" — not the Sentry App's
-/// credentials — and who may see every organization.
+/// credentials. Who sees and changes what is <see cref="Portal.Tenancy.AccessOptions"/>, in the same section.
 /// </summary>
 public sealed class SignInOptions
 {
@@ -11,9 +11,6 @@ public sealed class SignInOptions
     public string? ClientId { get; set; }
 
     public string? ClientSecret { get; set; }
-
-    /// <summary>Numeric Sentry user ids (the token response's <c>user.id</c>) that see every organization.</summary>
-    public IList<long> OperatorUserIds { get; } = [];
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(ClientId) && !string.IsNullOrWhiteSpace(ClientSecret);
 }

@@ -1,10 +1,10 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;
 using Portal.SentryPlatform;
+using Portal.Tenancy;
 
 namespace Portal.SignIn;
 
@@ -55,23 +55,19 @@ internal static partial class SignInRegistration
         {
             authentication.AddSentry(_ => { });
             builder.Services.AddOptions<SentryAuthenticationOptions>(SentryAuthenticationDefaults.AuthenticationScheme)
-                .Configure<IOptions<SentryOptions>, IOptions<SignInOptions>>((options, sentry, signInOptions) =>
-                    ConfigureSentry(options, sentry.Value, signInOptions.Value, development));
+                .Configure<IOptions<SentryOptions>, IOptions<SignInOptions>, IOptionsMonitor<AccessOptions>>((options, sentry, signInOptions, access) =>
+                    ConfigureSentry(options, sentry.Value, signInOptions.Value, access, development));
         }
 
-        // Deny by default: every endpoint that does not say AllowAnonymous needs a person who may see something.
-        builder.Services.AddSingleton<PortalAccess>();
-        builder.Services.AddSingleton<IAuthorizationHandler, PortalAccessHandler>();
-        var portalAccess = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().AddRequirements(new PortalAccessRequirement()).Build();
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(PortalAccess.PolicyName, portalAccess)
-            .SetFallbackPolicy(portalAccess);
+        // The local developer exists only in Development without SignIn:*, and is an operator only then.
+        builder.Services.AddOptions<AccessOptions>().PostConfigure<IOptions<SignInOptions>>((access, signInOptions) =>
+            access.LocalDeveloperIsOperator = development && !signInOptions.Value.IsConfigured);
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddScoped<AuthenticationStateProvider, RevalidatingAccessStateProvider>();
         return builder;
     }
 
-    private static void ConfigureSentry(SentryAuthenticationOptions options, SentryOptions sentry, SignInOptions signIn, bool development)
+    private static void ConfigureSentry(SentryAuthenticationOptions options, SentryOptions sentry, SignInOptions signIn, IOptionsMonitor<AccessOptions> access, bool development)
     {
         var baseUrl = sentry.BaseUrl.ToString().TrimEnd('/') + "/";
         options.ClientId = signIn.ClientId!;
@@ -84,10 +80,9 @@ internal static partial class SignInRegistration
         // The callback is a top-level GET from Sentry: Lax lets the correlation cookie come along (reliability.md A2).
         options.CorrelationCookie.SameSite = SameSiteMode.Lax;
         options.CorrelationCookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
-        var operators = signIn.OperatorUserIds.ToHashSet();
         options.Events.OnCreatingTicket = async context =>
         {
-            if (long.TryParse(context.Identity?.FindFirst(ClaimTypes.NameIdentifier)?.Value, out var userId) && operators.Contains(userId))
+            if (long.TryParse(context.Identity?.FindFirst(ClaimTypes.NameIdentifier)?.Value, out var userId) && access.CurrentValue.OperatorUserIds.Contains(userId))
             {
                 context.Identity!.AddClaim(new Claim(SentryClaimTypes.Operator, "true"));
             }
@@ -95,9 +90,10 @@ internal static partial class SignInRegistration
             // Whoever signs in can be given tickets in their organizations.
             if (context.Identity is { } identity && identity.FindFirst(ClaimTypes.NameIdentifier)?.Value is { } id)
             {
+                var organizations = identity.FindAll(SentryClaimTypes.Organization)
+                    .Select(c => long.Parse(c.Value, System.Globalization.CultureInfo.InvariantCulture));
                 await context.HttpContext.RequestServices.GetRequiredService<Portal.Tickets.TicketService>().RememberMemberAsync(
-                    id, identity.FindFirst(ClaimTypes.Name)?.Value ?? id, identity.FindAll(SentryClaimTypes.Organization).Select(c => c.Value),
-                    context.HttpContext.RequestAborted);
+                    id, identity.FindFirst(ClaimTypes.Name)?.Value ?? id, organizations, context.HttpContext.RequestAborted);
             }
         };
         options.Events.OnRemoteFailure = ReportRemoteFailureAsync;

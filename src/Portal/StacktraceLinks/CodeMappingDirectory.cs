@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Data.Entities;
-using Portal.SignIn;
+using Portal.Tenancy;
 
 namespace Portal.StacktraceLinks;
 
@@ -13,9 +13,9 @@ internal sealed class CodeMappingDirectory(IDbContextFactory<PortalDbContext> db
     {
         ArgumentNullException.ThrowIfNull(scope);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var mappings = await scope.Filter(db.CodeMappings.AsNoTracking(), m => m.OrganizationSlug).ToListAsync(cancellationToken);
+        var mappings = await scope.Filter(db.CodeMappings.AsNoTracking().Include(m => m.Organization), m => m.OrganizationId).ToListAsync(cancellationToken);
         return [.. mappings
-            .OrderBy(m => m.OrganizationSlug, StringComparer.Ordinal).ThenBy(m => m.ProjectSlug ?? "", StringComparer.Ordinal).ThenBy(m => m.StackRoot, StringComparer.Ordinal)];
+            .OrderBy(m => m.Organization?.Slug, StringComparer.Ordinal).ThenBy(m => m.ProjectSlug ?? "", StringComparer.Ordinal).ThenBy(m => m.StackRoot, StringComparer.Ordinal)];
     }
 
     /// <summary>Adds a mapping; returns why it was refused, or null.</summary>
@@ -23,9 +23,14 @@ internal sealed class CodeMappingDirectory(IDbContextFactory<PortalDbContext> db
     {
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(draft);
-        if (!scope.Includes(draft.OrganizationSlug))
+        if (!scope.Includes(draft.OrganizationId))
         {
-            return "You are not an admin of that organization.";
+            return "Pick one of your organizations.";
+        }
+
+        if (!scope.CanManage(draft.OrganizationId))
+        {
+            return AccessMessages.ManagersOnly;
         }
 
         var problem = CodeUrlTemplate.Problem(draft.UrlTemplate?.Trim(), options.Value.AllowedHosts)
@@ -39,7 +44,7 @@ internal sealed class CodeMappingDirectory(IDbContextFactory<PortalDbContext> db
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.CodeMappings.Add(new CodeMapping
         {
-            OrganizationSlug = draft.OrganizationSlug,
+            OrganizationId = draft.OrganizationId,
             ProjectSlug = string.IsNullOrWhiteSpace(draft.ProjectSlug) ? null : draft.ProjectSlug.Trim(),
             StackRoot = draft.StackRoot,
             SourceRoot = draft.SourceRoot.Trim(),
@@ -58,12 +63,13 @@ internal sealed class CodeMappingDirectory(IDbContextFactory<PortalDbContext> db
         }
     }
 
+    /// <summary>Removes a mapping; false when it is not one this person may change.</summary>
     public async Task<bool> DeleteAsync(AccessScope scope, int id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var mapping = await db.CodeMappings.FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
-        if (mapping is null || !scope.Includes(mapping.OrganizationSlug))
+        if (mapping is null || !scope.CanManage(mapping.OrganizationId))
         {
             return false;
         }
@@ -75,4 +81,4 @@ internal sealed class CodeMappingDirectory(IDbContextFactory<PortalDbContext> db
 }
 
 /// <summary>What an admin fills in to add a mapping.</summary>
-internal sealed record CodeMappingDraft(string OrganizationSlug, string? ProjectSlug, string StackRoot, string SourceRoot, string? UrlTemplate);
+internal sealed record CodeMappingDraft(long OrganizationId, string? ProjectSlug, string StackRoot, string SourceRoot, string? UrlTemplate);

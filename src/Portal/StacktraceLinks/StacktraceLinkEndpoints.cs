@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Shell;
-using Portal.SignIn;
+using Portal.Tenancy;
 
 namespace Portal.StacktraceLinks;
 
@@ -34,7 +34,7 @@ internal static class StacktraceLinkEndpoints
     }
 
     private static async Task<Results<RedirectHttpResult, RazorComponentResult<StandalonePage>, RazorComponentResult<NoCodeMappingPage>>> RedirectAsync(
-        HttpContext context, IDbContextFactory<PortalDbContext> dbFactory, PortalAccess access,
+        HttpContext context, IDbContextFactory<PortalDbContext> dbFactory, PortalAccess access, OrganizationDirectory organizations,
         [FromQuery] string? filename, [FromQuery] string? lineNo, [FromQuery] string? installationId, [FromQuery] string? projectSlug)
     {
         context.Response.Headers.CacheControl = "no-store";
@@ -57,7 +57,9 @@ internal static class StacktraceLinkEndpoints
                 "Open the file from Sentry again; if it keeps failing, ask your portal administrator.");
         }
 
-        var mappings = await db.CodeMappings.AsNoTracking().Where(m => m.OrganizationSlug == installation.OrganizationSlug).ToListAsync(context.RequestAborted);
+        // An installation whose organization Sentry has not named yet has no mappings: none are keyed on an unknown organization.
+        var organizationId = installation.OrganizationId;
+        var mappings = await db.CodeMappings.AsNoTracking().Where(m => m.OrganizationId == organizationId).ToListAsync(context.RequestAborted);
         var project = string.IsNullOrEmpty(projectSlug) ? null : projectSlug;
         if (CodeMappingResolver.Resolve(mappings, frame, project) is not { } resolved)
         {
@@ -66,8 +68,9 @@ internal static class StacktraceLinkEndpoints
             {
                 Frame = frame,
                 ProjectSlug = project,
-                OrganizationSlug = installation.OrganizationSlug,
-                CanAddMapping = scope.Includes(installation.OrganizationSlug),
+                OrganizationId = organizationId,
+                OrganizationName = organizationId is { } id ? organizations.NameOf(id) : "this organization",
+                CanAddMapping = organizationId is not null && scope.CanManage(organizationId),
             });
         }
 

@@ -6,6 +6,7 @@ using Portal.Data.Entities;
 using Portal.Installations;
 using Portal.SentryPlatform;
 using Portal.Shell;
+using Portal.Tenancy;
 
 namespace Portal.Tickets;
 
@@ -22,14 +23,15 @@ internal sealed partial class IssueSync(
     InstallationApi installations,
     SentryApiClient sentry,
     IOptions<PortalOptions> portal,
+    OrganizationDirectory organizations,
     TimeProvider time,
     ILogger<IssueSync> logger)
 {
     /// <summary>Brings a linked ticket up to date with the issue a webhook is about; nothing when it is not linked.</summary>
-    public async Task FollowIssueAsync(Guid installationUuid, string organizationSlug, SentryIssue told, DateTimeOffset toldAt, CancellationToken cancellationToken)
+    public async Task FollowIssueAsync(Guid installationUuid, long organizationId, SentryIssue told, DateTimeOffset toldAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(told);
-        if (!await IsLinkedAsync(organizationSlug, told.Id, cancellationToken))
+        if (!await IsLinkedAsync(organizationId, told.Id, cancellationToken))
         {
             return;
         }
@@ -37,7 +39,7 @@ internal sealed partial class IssueSync(
         var (issue, at) = (told, toldAt);
         try
         {
-            issue = await installations.CallAsync(installationUuid, (token, ct) => sentry.GetIssueAsync(token, organizationSlug, told.Id, ct), cancellationToken);
+            issue = await installations.CallAsync(installationUuid, (token, ct) => sentry.GetIssueAsync(token, organizationId, told.Id, ct), cancellationToken);
             at = time.GetUtcNow();
         }
         catch (Exception exception) when (exception is SentryApiException or InstallationUnavailableException)
@@ -45,7 +47,7 @@ internal sealed partial class IssueSync(
             LogReadFailed(told.Id, exception.Message);
         }
 
-        await tickets.ApplySentryIssueAsync(organizationSlug, issue, at, cancellationToken);
+        await tickets.ApplySentryIssueAsync(organizationId, issue, at, cancellationToken);
     }
 
     /// <summary>Sends the ticket's status to each linked issue; the outcome is recorded on the ticket either way.</summary>
@@ -71,7 +73,7 @@ internal sealed partial class IssueSync(
             {
                 await installations.CallAsync(link.InstallationUuid, async (token, ct) =>
                 {
-                    await sentry.UpdateIssueStatusAsync(token, link.OrganizationSlug, link.SentryIssueId, status, ct);
+                    await sentry.UpdateIssueStatusAsync(token, link.OrganizationId, link.SentryIssueId, status, ct);
                     return true;
                 }, cancellationToken);
             }
@@ -81,7 +83,7 @@ internal sealed partial class IssueSync(
             }
         }
 
-        var error = errors.Count == 0 ? null : Truncate($"Sentry was not updated: {string.Join("; ", errors)}");
+        var error = errors.Count == 0 ? null : ErrorText.Truncate($"Sentry was not updated: {string.Join("; ", errors)}");
         await tickets.RecordStatusPushAsync(ticketId, error, cancellationToken);
         if (error is not null)
         {
@@ -111,7 +113,7 @@ internal sealed partial class IssueSync(
             try
             {
                 var id = await installations.CallAsync(link.InstallationUuid, (token, ct) =>
-                    sentry.AddCommentAsync(token, link.OrganizationSlug, link.SentryIssueId, text, ct), cancellationToken);
+                    sentry.AddCommentAsync(token, link.OrganizationId, link.SentryIssueId, text, ct), cancellationToken);
                 if (id is { } sentryId)
                 {
                     await tickets.RecordCommentPushAsync(commentId, sentryId, cancellationToken);
@@ -123,7 +125,7 @@ internal sealed partial class IssueSync(
             }
         }
 
-        return errors.Count == 0 ? null : Truncate($"The comment was not posted to Sentry: {string.Join("; ", errors)}");
+        return errors.Count == 0 ? null : ErrorText.Truncate($"The comment was not posted to Sentry: {string.Join("; ", errors)}");
     }
 
     /// <summary>
@@ -137,7 +139,7 @@ internal sealed partial class IssueSync(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var ticket = await db.Tickets.AsNoTracking().FirstOrDefaultAsync(t => t.Id == ticketId, cancellationToken);
         var installation = ticket is null ? null : await db.Installations.AsNoTracking()
-            .Where(i => i.OrganizationSlug == ticket.OrganizationSlug && i.Status != InstallationStatus.Uninstalled)
+            .Where(i => i.OrganizationId == ticket.OrganizationId && i.Status != InstallationStatus.Uninstalled)
             .OrderBy(i => i.Status == InstallationStatus.Installed ? 0 : 1).FirstOrDefaultAsync(cancellationToken);
         if (ticket is null || installation is null)
         {
@@ -148,23 +150,23 @@ internal sealed partial class IssueSync(
         var number = ticket.Number.ToString(CultureInfo.InvariantCulture);
         try
         {
-            var issue = await installations.CallAsync(installation.Uuid, (token, ct) => sentry.GetIssueAsync(token, ticket.OrganizationSlug, issueId, ct), cancellationToken);
-            await tickets.LinkIssueAsync(ticket.Number, new LinkedIssue(ticket.OrganizationSlug, issueId, installation.Uuid, issue.ProjectSlug, issue.WebUrl, linkedBy), cancellationToken);
+            var issue = await installations.CallAsync(installation.Uuid, (token, ct) => sentry.GetIssueAsync(token, ticket.OrganizationId, issueId, ct), cancellationToken);
+            await tickets.LinkIssueAsync(ticket.Number, new LinkedIssue(ticket.OrganizationId, issueId, installation.Uuid, issue.ProjectSlug, issue.WebUrl, linkedBy), cancellationToken);
             await installations.CallAsync(installation.Uuid, async (token, ct) =>
             {
                 await sentry.LinkExternalIssueAsync(token, installation.Uuid, issueId, $"{baseUrl}/tickets/{ticket.Id.ToString(CultureInfo.InvariantCulture)}", portal.Value.TicketKey, number, ct);
                 return true;
             }, cancellationToken);
-            await tickets.RecordRegisteredLinkAsync(ticket.OrganizationSlug, issue, issueId, cancellationToken);
+            await tickets.RecordRegisteredLinkAsync(ticket.OrganizationId, issue, issueId, cancellationToken);
             return null;
         }
         catch (SentryApiException exception) when (exception.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
-            return $"Sentry has no issue {issueId.ToString(CultureInfo.InvariantCulture)} in {ticket.OrganizationSlug}.";
+            return $"Sentry has no issue {issueId.ToString(CultureInfo.InvariantCulture)} in {organizations.NameOf(ticket.OrganizationId)}.";
         }
         catch (Exception exception) when (exception is SentryApiException or InstallationUnavailableException)
         {
-            return Truncate($"Not linked: {exception.Message}");
+            return ErrorText.Truncate($"Not linked: {exception.Message}");
         }
     }
 
@@ -181,17 +183,16 @@ internal sealed partial class IssueSync(
     /// <summary>What separates a pushed comment's text from the line naming its author.</summary>
     public const string Signature = "\n\n— ";
 
-    private async Task<bool> IsLinkedAsync(string organizationSlug, long issueId, CancellationToken cancellationToken)
+    private async Task<bool> IsLinkedAsync(long organizationId, long issueId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.IssueLinks.AnyAsync(l => l.OrganizationSlug == organizationSlug && l.SentryIssueId == issueId, cancellationToken);
+        return await db.IssueLinks.AnyAsync(l => l.OrganizationId == organizationId && l.SentryIssueId == issueId, cancellationToken);
     }
 
     // "FRONT-END-9: Sentry answered 403 …": which issue, and Sentry's words (never a token).
     private static string Failure(IssueLink link, Exception exception) =>
         $"{link.ShortId ?? link.SentryIssueId.ToString(CultureInfo.InvariantCulture)}: {exception.Message}";
 
-    private static string Truncate(string text) => text.Length <= 1000 ? text : text[..999] + "…";
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read Sentry issue {IssueId} for ticket sync; using the webhook's word: {Reason}")]
     private partial void LogReadFailed(long issueId, string reason);

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
-using Portal.SignIn;
+using Portal.Tenancy;
 
 namespace Portal.Tickets;
 
@@ -14,7 +14,7 @@ internal sealed class TicketDirectory(IDbContextFactory<PortalDbContext> dbFacto
     {
         ArgumentNullException.ThrowIfNull(scope);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var tickets = scope.Filter(db.Tickets.AsNoTracking(), t => t.OrganizationSlug);
+        var tickets = scope.Filter(db.Tickets.AsNoTracking(), t => t.OrganizationId);
         if (status is { } wanted)
         {
             tickets = tickets.Where(t => t.Status == wanted);
@@ -31,7 +31,7 @@ internal sealed class TicketDirectory(IDbContextFactory<PortalDbContext> dbFacto
         return await tickets
             .OrderByDescending(t => t.UpdatedAt)
             .Take(PageSize)
-            .Select(t => new TicketRow(t.Id, t.OrganizationSlug, t.Number, t.Title, t.Status, t.Priority, t.AssigneeName, t.Links.Count, t.UpdatedAt))
+            .Select(t => new TicketRow(t.Id, t.OrganizationId, t.Organization!.Slug, t.Number, t.Title, t.Status, t.Priority, t.AssigneeName, t.Links.Count, t.UpdatedAt))
             .ToListAsync(cancellationToken);
     }
 
@@ -40,7 +40,8 @@ internal sealed class TicketDirectory(IDbContextFactory<PortalDbContext> dbFacto
     {
         ArgumentNullException.ThrowIfNull(scope);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var ticket = await scope.Filter(db.Tickets.AsNoTracking(), t => t.OrganizationSlug)
+        var ticket = await scope.Filter(db.Tickets.AsNoTracking(), t => t.OrganizationId)
+            .Include(t => t.Organization)
             .Include(t => t.Links.OrderBy(l => l.LinkedAt))
             .Include(t => t.Comments.OrderBy(c => c.CreatedAt))
             .AsSplitQuery()
@@ -48,14 +49,14 @@ internal sealed class TicketDirectory(IDbContextFactory<PortalDbContext> dbFacto
         return ticket;
     }
 
-    /// <summary>The people a ticket of <paramref name="organizationSlug"/> can be assigned to.</summary>
-    public async Task<IReadOnlyList<OrganizationPerson>> PeopleAsync(string organizationSlug, CancellationToken cancellationToken)
+    /// <summary>The people a ticket of organization <paramref name="organizationId"/> can be assigned to.</summary>
+    public async Task<IReadOnlyList<OrganizationPerson>> PeopleAsync(long organizationId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.OrganizationPeople.AsNoTracking().Where(p => p.OrganizationSlug == organizationSlug).OrderBy(p => p.Name).ToListAsync(cancellationToken);
+        return await db.OrganizationPeople.AsNoTracking().Where(p => p.OrganizationId == organizationId).OrderBy(p => p.Name).ToListAsync(cancellationToken);
     }
 }
 
 /// <summary>A line of the tickets list.</summary>
 internal sealed record TicketRow(
-    int Id, string OrganizationSlug, int Number, string Title, TicketStatus Status, TicketPriority Priority, string? AssigneeName, int LinkedIssues, DateTimeOffset UpdatedAt);
+    int Id, long OrganizationId, string OrganizationSlug, int Number, string Title, TicketStatus Status, TicketPriority Priority, string? AssigneeName, int LinkedIssues, DateTimeOffset UpdatedAt);

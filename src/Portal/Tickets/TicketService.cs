@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.SentryPlatform;
-using Portal.SignIn;
+using Portal.Tenancy;
 
 namespace Portal.Tickets;
 
@@ -24,7 +24,7 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
         {
             await RememberActorAsync(db, issue);
             var existing = await db.IssueLinks.Include(l => l.Ticket)
-                .FirstOrDefaultAsync(l => l.OrganizationSlug == issue.OrganizationSlug && l.SentryIssueId == issue.SentryIssueId, cancellationToken);
+                .FirstOrDefaultAsync(l => l.OrganizationId == issue.OrganizationId && l.SentryIssueId == issue.SentryIssueId, cancellationToken);
             if (existing?.Ticket is { } linked)
             {
                 Refresh(existing, issue);
@@ -35,8 +35,8 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
             var now = time.GetUtcNow();
             var ticket = new Ticket
             {
-                OrganizationSlug = issue.OrganizationSlug,
-                Number = await NextNumberAsync(db, issue.OrganizationSlug, cancellationToken),
+                OrganizationId = issue.OrganizationId,
+                Number = await NextNumberAsync(db, issue.OrganizationId, cancellationToken),
                 Title = draft.Title,
                 Description = draft.Description,
                 Priority = draft.Priority,
@@ -62,7 +62,7 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
         ArgumentNullException.ThrowIfNull(issue);
         return await WriteAsync(async db =>
         {
-            var ticket = await db.Tickets.FirstOrDefaultAsync(t => t.OrganizationSlug == issue.OrganizationSlug && t.Number == number, cancellationToken);
+            var ticket = await db.Tickets.FirstOrDefaultAsync(t => t.OrganizationId == issue.OrganizationId && t.Number == number, cancellationToken);
             if (ticket is null)
             {
                 return null;
@@ -70,7 +70,7 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
 
             await RememberActorAsync(db, issue);
             var now = time.GetUtcNow();
-            var link = await db.IssueLinks.FirstOrDefaultAsync(l => l.OrganizationSlug == issue.OrganizationSlug && l.SentryIssueId == issue.SentryIssueId, cancellationToken);
+            var link = await db.IssueLinks.FirstOrDefaultAsync(l => l.OrganizationId == issue.OrganizationId && l.SentryIssueId == issue.SentryIssueId, cancellationToken);
             if (link is null)
             {
                 db.IssueLinks.Add(NewLink(issue, now, ticket.Id));
@@ -94,22 +94,29 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
     }
 
     /// <summary>
-    /// An admin's change to status, priority or assignee; false when the ticket is not theirs to change or the
-    /// assignee is not someone of its organization.
+    /// A person's change to status, priority or assignee; false when the ticket is not theirs to change (a status
+    /// change needs a role that may manage integrations, as it reaches Sentry) or the assignee is not someone of its
+    /// organization.
     /// </summary>
     public async Task<bool> UpdateAsync(int id, AccessScope scope, TicketStatus status, TicketPriority priority, string? assigneeId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
         return await WriteAsync(async db =>
         {
-            var ticket = await scope.Filter(db.Tickets, t => t.OrganizationSlug).FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+            var ticket = await scope.Filter(db.Tickets, t => t.OrganizationId).FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
             if (ticket is null)
             {
                 return false;
             }
 
+            // A status change is pushed to the linked Sentry issues: only a role that may manage integrations makes it.
+            if (ticket.Status != status && !scope.CanManage(ticket.OrganizationId))
+            {
+                return false;
+            }
+
             string? assigneeName = null;
-            if (assigneeId is not null && (assigneeName = await NameOfAsync(db, ticket.OrganizationSlug, assigneeId, cancellationToken)) is null)
+            if (assigneeId is not null && (assigneeName = await NameOfAsync(db, ticket.OrganizationId, assigneeId, cancellationToken)) is null)
             {
                 return false;
             }
@@ -129,15 +136,16 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
         }, cancellationToken);
     }
 
-    /// <summary>An admin's comment; its id, or null when the ticket is not theirs.</summary>
+    /// <summary>A comment (pushed to Sentry next); its id, or null when the ticket is not theirs to comment on.</summary>
     public async Task<int?> AddCommentAsync(int id, AccessScope scope, string text, string author, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
         return await WriteAsync(async db =>
         {
-            var ticket = await scope.Filter(db.Tickets, t => t.OrganizationSlug).FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
-            if (ticket is null)
+            // Comments are posted to the linked Sentry issues: only a role that may manage integrations writes them.
+            var ticket = await scope.Filter(db.Tickets, t => t.OrganizationId).FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+            if (ticket is null || !scope.CanManage(ticket.OrganizationId))
             {
                 return (int?)null;
             }
@@ -157,13 +165,13 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
     /// while the ticket's last push to Sentry failed (the portal's change has not reached Sentry yet). Returns the
     /// ticket id when something changed.
     /// </summary>
-    public async Task<int?> ApplySentryIssueAsync(string organizationSlug, SentryIssue issue, DateTimeOffset said, CancellationToken cancellationToken)
+    public async Task<int?> ApplySentryIssueAsync(long organizationId, SentryIssue issue, DateTimeOffset said, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(issue);
         return await WriteAsync(async db =>
         {
             var link = await db.IssueLinks.Include(l => l.Ticket)
-                .FirstOrDefaultAsync(l => l.OrganizationSlug == organizationSlug && l.SentryIssueId == issue.Id, cancellationToken);
+                .FirstOrDefaultAsync(l => l.OrganizationId == organizationId && l.SentryIssueId == issue.Id, cancellationToken);
             if (link?.Ticket is not { } ticket || said < link.SentryStatusAt || said < ticket.StatusChangedAt || ticket.SentrySyncError is not null)
             {
                 return (int?)null;
@@ -182,7 +190,7 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
                 link.SentryAssigneeId = assigneeId;
                 if (issue.Assignee is { Type: "user" } person)
                 {
-                    await RememberAsync(db, organizationSlug, person.Id, person.Name);
+                    await RememberAsync(db, organizationId, person.Id, person.Name);
                     (ticket.AssigneeId, ticket.AssigneeName) = (person.Id, person.Name);
                     changed = true;
                 }
@@ -203,12 +211,12 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
     /// edit older than the text held is ignored; a comment the portal itself posted (it comes back with the app as
     /// actor) is recognised by its text and not mirrored twice.
     /// </summary>
-    public async Task<bool> ApplySentryCommentAsync(string organizationSlug, SentryComment comment, DateTimeOffset said, CancellationToken cancellationToken)
+    public async Task<bool> ApplySentryCommentAsync(long organizationId, SentryComment comment, DateTimeOffset said, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(comment);
         return await WriteAsync(async db =>
         {
-            var ticketId = await db.IssueLinks.Where(l => l.OrganizationSlug == organizationSlug && l.SentryIssueId == comment.IssueId)
+            var ticketId = await db.IssueLinks.Where(l => l.OrganizationId == organizationId && l.SentryIssueId == comment.IssueId)
                 .Select(l => (int?)l.TicketId).FirstOrDefaultAsync(cancellationToken);
             if (ticketId is not { } id)
             {
@@ -280,7 +288,7 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
         return await WriteAsync(async db =>
         {
             var now = time.GetUtcNow();
-            var trigger = await db.AlertRuleTriggers.FirstOrDefaultAsync(t => t.OrganizationSlug == alert.OrganizationSlug && t.Kind == alert.Kind
+            var trigger = await db.AlertRuleTriggers.FirstOrDefaultAsync(t => t.OrganizationId == alert.OrganizationId && t.Kind == alert.Kind
                 && t.RuleKey == alert.RuleKey && t.SubjectKey == alert.SubjectKey, cancellationToken);
             if (trigger is not null)
             {
@@ -309,7 +317,7 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
             // The ticket and its trigger are one change: both or neither.
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var linked = alert.Issue is { } issue
-                ? await db.IssueLinks.Where(l => l.OrganizationSlug == alert.OrganizationSlug && l.SentryIssueId == issue.SentryIssueId).Select(l => (int?)l.TicketId).FirstOrDefaultAsync(cancellationToken)
+                ? await db.IssueLinks.Where(l => l.OrganizationId == alert.OrganizationId && l.SentryIssueId == issue.SentryIssueId).Select(l => (int?)l.TicketId).FirstOrDefaultAsync(cancellationToken)
                 : null;
             Ticket ticket;
             if (linked is { } ticketId)
@@ -319,10 +327,10 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
             }
             else
             {
-                var assigneeName = alert.AssigneeId is { } assignee ? await NameOfAsync(db, alert.OrganizationSlug, assignee, cancellationToken) : null;
+                var assigneeName = alert.AssigneeId is { } assignee ? await NameOfAsync(db, alert.OrganizationId, assignee, cancellationToken) : null;
                 ticket = new Ticket
                 {
-                    OrganizationSlug = alert.OrganizationSlug, Number = await NextNumberAsync(db, alert.OrganizationSlug, cancellationToken), Title = alert.Title, Description = alert.Description,
+                    OrganizationId = alert.OrganizationId, Number = await NextNumberAsync(db, alert.OrganizationId, cancellationToken), Title = alert.Title, Description = alert.Description,
                     Priority = alert.Priority, AssigneeId = assigneeName is null ? null : alert.AssigneeId, AssigneeName = assigneeName,
                     CreatedBy = alert.RuleName, CreatedAt = now, UpdatedAt = now,
                 };
@@ -337,7 +345,7 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
 
             db.AlertRuleTriggers.Add(new AlertRuleTrigger
             {
-                OrganizationSlug = alert.OrganizationSlug, Kind = alert.Kind, RuleKey = alert.RuleKey, SubjectKey = alert.SubjectKey,
+                OrganizationId = alert.OrganizationId, Kind = alert.Kind, RuleKey = alert.RuleKey, SubjectKey = alert.SubjectKey,
                 TicketId = ticket.Id, LastEventAt = said,
             });
             await db.SaveChangesAsync(cancellationToken);
@@ -364,10 +372,10 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
         }, cancellationToken);
 
     /// <summary>Records what Sentry said of an issue linked from the portal side, and that its sidebar knows.</summary>
-    public Task RecordRegisteredLinkAsync(string organizationSlug, SentryIssue? issue, long issueId, CancellationToken cancellationToken) =>
+    public Task RecordRegisteredLinkAsync(long organizationId, SentryIssue? issue, long issueId, CancellationToken cancellationToken) =>
         WriteAsync(async db =>
         {
-            var link = await db.IssueLinks.FirstOrDefaultAsync(l => l.OrganizationSlug == organizationSlug && l.SentryIssueId == issueId, cancellationToken);
+            var link = await db.IssueLinks.FirstOrDefaultAsync(l => l.OrganizationId == organizationId && l.SentryIssueId == issueId, cancellationToken);
             if (link is not null)
             {
                 link.RegisteredWithSentryAt = time.GetUtcNow();
@@ -417,26 +425,26 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
     }
 
     // Per organization, max + 1: callers hold the write lock, and the unique index settles other processes.
-    private static async Task<int> NextNumberAsync(PortalDbContext db, string organizationSlug, CancellationToken cancellationToken) =>
-        (await db.Tickets.Where(t => t.OrganizationSlug == organizationSlug).MaxAsync(t => (int?)t.Number, cancellationToken) ?? 0) + 1;
+    private static async Task<int> NextNumberAsync(PortalDbContext db, long organizationId, CancellationToken cancellationToken) =>
+        (await db.Tickets.Where(t => t.OrganizationId == organizationId).MaxAsync(t => (int?)t.Number, cancellationToken) ?? 0) + 1;
 
     /// <summary>The name of someone the portal knows in the organization, or null: only such people can be assignees.</summary>
-    internal static Task<string?> NameOfAsync(PortalDbContext db, string organizationSlug, string sentryUserId, CancellationToken cancellationToken) =>
-        db.OrganizationPeople.Where(p => p.OrganizationSlug == organizationSlug && p.SentryUserId == sentryUserId).Select(p => p.Name).FirstOrDefaultAsync(cancellationToken);
+    internal static Task<string?> NameOfAsync(PortalDbContext db, long organizationId, string sentryUserId, CancellationToken cancellationToken) =>
+        db.OrganizationPeople.Where(p => p.OrganizationId == organizationId && p.SentryUserId == sentryUserId).Select(p => p.Name).FirstOrDefaultAsync(cancellationToken);
 
     // The person who links an issue is someone to offer as an assignee next time; saved with the link itself.
     private Task RememberActorAsync(PortalDbContext db, LinkedIssue issue) =>
-        issue.LinkedById is { } id ? RememberAsync(db, issue.OrganizationSlug, id, issue.LinkedBy) : Task.CompletedTask;
+        issue.LinkedById is { } id ? RememberAsync(db, issue.OrganizationId, id, issue.LinkedBy) : Task.CompletedTask;
 
     // Unchanged people are not rewritten (LastSeenAt moves at most hourly), so a known actor costs a read, not a write.
-    private async Task RememberAsync(PortalDbContext db, string organizationSlug, string sentryUserId, string name)
+    private async Task RememberAsync(PortalDbContext db, long organizationId, string sentryUserId, string name)
     {
         var now = time.GetUtcNow();
-        var person = db.OrganizationPeople.Local.FirstOrDefault(p => p.OrganizationSlug == organizationSlug && p.SentryUserId == sentryUserId)
-            ?? await db.OrganizationPeople.FirstOrDefaultAsync(p => p.OrganizationSlug == organizationSlug && p.SentryUserId == sentryUserId);
+        var person = db.OrganizationPeople.Local.FirstOrDefault(p => p.OrganizationId == organizationId && p.SentryUserId == sentryUserId)
+            ?? await db.OrganizationPeople.FirstOrDefaultAsync(p => p.OrganizationId == organizationId && p.SentryUserId == sentryUserId);
         if (person is null)
         {
-            db.OrganizationPeople.Add(new OrganizationPerson { OrganizationSlug = organizationSlug, SentryUserId = sentryUserId, Name = name, LastSeenAt = now });
+            db.OrganizationPeople.Add(new OrganizationPerson { OrganizationId = organizationId, SentryUserId = sentryUserId, Name = name, LastSeenAt = now });
         }
         else if (person.Name != name || now - person.LastSeenAt > TimeSpan.FromHours(1))
         {
@@ -445,13 +453,13 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
     }
 
     /// <summary>Remembers a person who signed in as a possible assignee in each of their organizations that installed the app.</summary>
-    public async Task RememberMemberAsync(string sentryUserId, string name, IEnumerable<string> organizations, CancellationToken cancellationToken)
+    public async Task RememberMemberAsync(string sentryUserId, string name, IEnumerable<long> organizations, CancellationToken cancellationToken)
     {
-        var slugs = organizations.Distinct().ToList();
+        var ids = organizations.Distinct().ToList();
         await WriteAsync(async db =>
         {
-            foreach (var organization in await db.Installations.Where(i => slugs.Contains(i.OrganizationSlug) && i.Status != InstallationStatus.Uninstalled)
-                .Select(i => i.OrganizationSlug).Distinct().ToListAsync(cancellationToken))
+            foreach (var organization in await db.Installations.Where(i => i.OrganizationId != null && ids.Contains(i.OrganizationId.Value) && i.Status != InstallationStatus.Uninstalled)
+                .Select(i => i.OrganizationId!.Value).Distinct().ToListAsync(cancellationToken))
             {
                 await RememberAsync(db, organization, sentryUserId, name);
             }
@@ -490,7 +498,7 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
     private static IssueLink NewLink(LinkedIssue issue, DateTimeOffset now, int ticketId = 0) => new()
     {
         TicketId = ticketId,
-        OrganizationSlug = issue.OrganizationSlug,
+        OrganizationId = issue.OrganizationId,
         SentryIssueId = issue.SentryIssueId,
         InstallationUuid = issue.InstallationUuid,
         ProjectSlug = issue.ProjectSlug,
@@ -509,7 +517,7 @@ internal sealed class TicketService(IDbContextFactory<PortalDbContext> dbFactory
 
 /// <summary>An alert rule's firing (or a metric alert's resolution) as the ticket it concerns.</summary>
 internal sealed record AlertTicket(
-    string OrganizationSlug, string Kind, string RuleKey, string SubjectKey, string RuleName, bool Resolved,
+    long OrganizationId, string Kind, string RuleKey, string SubjectKey, string RuleName, bool Resolved,
     string Title, string Description, TicketPriority Priority, string? AssigneeId, LinkedIssue? Issue, string Note);
 
 /// <summary>What a new ticket starts with.</summary>
@@ -517,4 +525,4 @@ internal sealed record TicketDraft(string Title, string Description, TicketPrior
 
 /// <summary>The Sentry issue being linked, and through which installation and by whom.</summary>
 internal sealed record LinkedIssue(
-    string OrganizationSlug, long SentryIssueId, Guid InstallationUuid, string? ProjectSlug, string? WebUrl, string LinkedBy, string? LinkedById = null);
+    long OrganizationId, long SentryIssueId, Guid InstallationUuid, string? ProjectSlug, string? WebUrl, string LinkedBy, string? LinkedById = null);

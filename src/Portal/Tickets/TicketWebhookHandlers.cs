@@ -9,14 +9,18 @@ internal sealed class IssueWebhookHandler(IssueSync sync, InstallationOrganizati
 {
     public string Resource => WebhookCatalog.Issue;
 
-    public async Task HandleAsync(WebhookEvent webhook, CancellationToken cancellationToken)
+    public async Task<HandlerOutcome> HandleAsync(WebhookEvent webhook, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(webhook);
         if (webhook.Action == "created" || webhook.InstallationUuid is not { } installation
-            || organizations.Find(installation) is not { } organization
             || !webhook.Data.TryGetProperty("issue", out var issueElement) || SentryIssue.From(issueElement) is not { } issue)
         {
-            return;
+            return HandlerOutcome.Done;
+        }
+
+        if (organizations.Find(installation) is not { } organization)
+        {
+            return HandlerOutcome.WithoutOrganization(organizations, installation);
         }
 
         // issue.assigned carries the assignee beside the issue; the legacy archived is today's ignored.
@@ -30,6 +34,7 @@ internal sealed class IssueWebhookHandler(IssueSync sync, InstallationOrganizati
         }
 
         await sync.FollowIssueAsync(installation, organization, issue, TicketWebhookTime.Of(webhook), cancellationToken);
+        return HandlerOutcome.Done;
     }
 }
 
@@ -38,14 +43,21 @@ internal sealed class CommentWebhookHandler(TicketService tickets, InstallationO
 {
     public string Resource => WebhookCatalog.Comment;
 
-    public async Task HandleAsync(WebhookEvent webhook, CancellationToken cancellationToken)
+    public async Task<HandlerOutcome> HandleAsync(WebhookEvent webhook, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(webhook);
-        if (webhook.InstallationUuid is { } installation && organizations.Find(installation) is { } organization
-            && SentryComment.From(webhook.Action, webhook.Root) is { } comment)
+        if (webhook.InstallationUuid is not { } installation || SentryComment.From(webhook.Action, webhook.Root) is not { } comment)
         {
-            await tickets.ApplySentryCommentAsync(organization, comment, TicketWebhookTime.Of(webhook), cancellationToken);
+            return HandlerOutcome.Done;
         }
+
+        if (organizations.Find(installation) is not { } organization)
+        {
+            return HandlerOutcome.WithoutOrganization(organizations, installation);
+        }
+
+        await tickets.ApplySentryCommentAsync(organization, comment, TicketWebhookTime.Of(webhook), cancellationToken);
+        return HandlerOutcome.Done;
     }
 }
 

@@ -32,18 +32,18 @@ internal sealed partial class DeliveryIntake(
     /// streamed like any delivery, in the hook's organization. It names no installation and no action; the hook's
     /// GUID stands in for a Request-ID.
     /// </summary>
-    public Task<StoreOutcome> AcceptServiceHookAsync(SentryRequest request, string organizationSlug)
+    public Task<StoreOutcome> AcceptServiceHookAsync(SentryRequest request, long organizationId)
     {
         ArgumentNullException.ThrowIfNull(request);
         var flags = WebhookEnvelope.TryRead(request.Body, out _) ? DeliveryFlags.None : DeliveryFlags.Unparsed;
         return StoreAsync(
-            request.Body, request.ServiceHookGuid, WebhookCatalog.ServiceHook, "event", installation: null, organizationSlug,
+            request.Body, request.ServiceHookGuid, WebhookCatalog.ServiceHook, "event", installation: null, organizationId,
             request.ServiceHookTimestamp, flags, DeliverySource.ServiceHook);
     }
 
     // The steps every source shares: the timestamp check, the stored form of the body, the writer, the metrics.
     private async Task<StoreOutcome> StoreAsync(
-        byte[] body, string requestId, string resource, string? action, Guid? installation, string? organization,
+        byte[] body, string requestId, string resource, string? action, Guid? installation, long? organization,
         string timestampHeader, DeliveryFlags flags, DeliverySource source)
     {
         var now = time.GetUtcNow();
@@ -62,7 +62,7 @@ internal sealed partial class DeliveryIntake(
             Resource = resource,
             Action = action,
             InstallationUuid = installation,
-            OrganizationSlug = organization,
+            OrganizationId = organization,
             ReceivedAt = now,
             HookTimestamp = hookTimestamp,
             Flags = flags,

@@ -1,10 +1,13 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Realtime;
+using Portal.Installations;
 using Portal.SentryPlatform;
+using Portal.Tenancy;
 
 namespace Portal.Webhooks;
 
@@ -18,6 +21,8 @@ internal sealed partial class DeliveryProcessor(
     IDbContextFactory<PortalDbContext> dbFactory,
     DeliveryWriter writer,
     WebhookDispatcher dispatcher,
+    InstallationOrganizations installations,
+    OrganizationDirectory organizations,
     DeliveryPublisher stream,
     WorkSignal signal,
     WebhookMetrics metrics,
@@ -35,12 +40,36 @@ internal sealed partial class DeliveryProcessor(
     /// <summary>How long to sleep when nothing is due and nothing new arrives (retries come due on their own).</summary>
     private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(1);
 
+    // Installations that became known (or whose organization did) since the last pass: their earlier deliveries are mended.
+    private readonly ConcurrentQueue<(Guid Installation, long? Organization)> learned = new();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        installations.Learned += Learn;
+        try
+        {
+            await MendAllAsync(stoppingToken);
+            await RunAsync(stoppingToken);
+        }
+        finally
+        {
+            installations.Learned -= Learn;
+        }
+    }
+
+    private void Learn(Guid installation, long? organization)
+    {
+        learned.Enqueue((installation, organization));
+        signal.Notify();
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                await MendLearnedAsync(stoppingToken);
                 if (await ProcessDueAsync(stoppingToken) == 0)
                 {
                     var nextDue = await NextDueAsync(stoppingToken);
@@ -72,7 +101,7 @@ internal sealed partial class DeliveryProcessor(
         await using var db = await dbFactory.CreateDbContextAsync(stoppingToken);
         var now = time.GetUtcNow();
         var due = await db.WebhookDeliveries.AsNoTracking()
-            .Where(d => (d.State == DeliveryState.Pending || d.State == DeliveryState.Failed) && d.NextAttemptAt <= now)
+            .Where(d => (d.State == DeliveryState.Pending || d.State == DeliveryState.Retrying) && d.NextAttemptAt <= now)
             .OrderBy(d => d.Id)
             .Take(BatchSize)
             .ToListAsync(stoppingToken);
@@ -81,7 +110,7 @@ internal sealed partial class DeliveryProcessor(
             return 0;
         }
 
-        var organizations = await OrganizationsOfAsync(db, due, stoppingToken);
+        var known = await InstallationsOfAsync(db, due, stoppingToken);
         await ReportReusedRequestIdsAsync(db, due, stoppingToken);
         var done = new List<WebhookDelivery>(due.Count);
         foreach (var delivery in due)
@@ -92,7 +121,7 @@ internal sealed partial class DeliveryProcessor(
                 break;
             }
 
-            await ProcessAsync(db, delivery, organizations);
+            await ProcessAsync(db, delivery, known);
             done.Add(delivery);
         }
 
@@ -108,7 +137,7 @@ internal sealed partial class DeliveryProcessor(
         var publishedAt = time.GetUtcNow();
         foreach (var delivery in done)
         {
-            stream.Publish(DeliverySummary.From(delivery, DeliverySummaryKind.StateChanged, publishedAt));
+            stream.Publish(DeliverySummary.From(delivery, DeliverySummaryKind.StateChanged, publishedAt, organizations.SlugOf(delivery.OrganizationId)));
         }
 
         return done.Count;
@@ -119,7 +148,7 @@ internal sealed partial class DeliveryProcessor(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var next = await db.WebhookDeliveries
-            .Where(d => d.State == DeliveryState.Pending || d.State == DeliveryState.Failed)
+            .Where(d => d.State == DeliveryState.Pending || d.State == DeliveryState.Retrying)
             .OrderBy(d => d.NextAttemptAt)
             .Select(d => (DateTimeOffset?)d.NextAttemptAt)
             .FirstOrDefaultAsync(cancellationToken);
@@ -128,7 +157,7 @@ internal sealed partial class DeliveryProcessor(
 
     private static TimeSpan Clamp(TimeSpan wait) => wait < TimeSpan.Zero ? TimeSpan.Zero : wait > IdleWait ? IdleWait : wait;
 
-    private async Task ProcessAsync(PortalDbContext db, WebhookDelivery delivery, Dictionary<Guid, string> organizations)
+    private async Task ProcessAsync(PortalDbContext db, WebhookDelivery delivery, Dictionary<Guid, KnownInstallation> known)
     {
         delivery.Attempts++;
 
@@ -144,29 +173,30 @@ internal sealed partial class DeliveryProcessor(
 
         try
         {
+            var outcome = HandlerOutcome.Done;
             if (!delivery.Flags.HasFlag(DeliveryFlags.Unparsed) && TryParse(delivery) is { } document)
             {
                 using (document)
                 {
                     var webhook = new WebhookEvent(delivery, document.RootElement);
                     using var timeout = new CancellationTokenSource(ProcessingSchedule.HandlerTimeout, time);
-                    await dispatcher.DispatchAsync(webhook, timeout.Token);
+                    outcome = await dispatcher.DispatchAsync(webhook, timeout.Token);
                     delivery.Summary = DeliverySummarizer.Describe(webhook);
                 }
             }
 
-            await ResolveOrganizationAsync(db, delivery, organizations);
-            delivery.State = DeliveryState.Processed;
+            await ResolveInstallationAsync(db, delivery, known);
+            delivery.State = outcome.Attention is null ? DeliveryState.Processed : DeliveryState.NeedsAttention;
             delivery.ProcessedAt = time.GetUtcNow();
-            delivery.LastError = null;
-            metrics.Processed("processed");
+            delivery.LastError = outcome.Attention is { } attention ? ErrorText.Truncate(attention) : null;
+            metrics.Processed(outcome.Attention is null ? "processed" : "needs_attention");
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             var dead = delivery.Attempts >= ProcessingSchedule.MaxAttempts;
-            delivery.State = dead ? DeliveryState.Dead : DeliveryState.Failed;
+            delivery.State = dead ? DeliveryState.Dead : DeliveryState.Retrying;
             delivery.NextAttemptAt = time.GetUtcNow() + ProcessingSchedule.DelayAfter(delivery.Attempts);
-            delivery.LastError = Describe(exception);
+            delivery.LastError = ErrorText.Truncate(Describe(exception));
             metrics.Processed(dead ? "dead" : "failed");
             if (dead)
             {
@@ -196,28 +226,33 @@ internal sealed partial class DeliveryProcessor(
         }
     }
 
-    // Flags that need a lookup are set here, after the 2xx, never before it (design.md §5).
-    private async Task ResolveOrganizationAsync(PortalDbContext db, WebhookDelivery delivery, Dictionary<Guid, string> organizations)
+    // Flags that need a lookup are set here, after the 2xx, never before it (design.md §5): an orphan is a delivery
+    // whose installation is still unknown now, when it is processed (one that arrived just before its
+    // installation.created is looked up again, not judged by the batch's first look).
+    private async Task ResolveInstallationAsync(PortalDbContext db, WebhookDelivery delivery, Dictionary<Guid, KnownInstallation> known)
     {
         if (delivery.InstallationUuid is not { } uuid)
         {
             return;
         }
 
-        if (delivery.Resource == WebhookCatalog.Installation)
+        if (delivery.Resource == WebhookCatalog.Installation || !known.ContainsKey(uuid))
         {
-            // The handler may just have recorded it.
-            var slug = await db.Installations.Where(i => i.Uuid == uuid).Select(i => i.OrganizationSlug).FirstOrDefaultAsync(CancellationToken.None);
-            if (slug is not null)
+            // The handler may just have recorded it, or something else did since the batch was read.
+            if (await LookUpAsync(db, uuid) is { } found)
             {
-                organizations[uuid] = slug;
+                known[uuid] = found;
             }
         }
 
-        if (organizations.TryGetValue(uuid, out var organization))
+        if (known.TryGetValue(uuid, out var installation))
         {
-            delivery.OrganizationSlug = organization;
+            delivery.OrganizationId = installation.OrganizationId ?? delivery.OrganizationId;
             delivery.Flags &= ~DeliveryFlags.Orphan;
+            if (installation.Uninstalled && delivery.Resource != WebhookCatalog.Installation)
+            {
+                delivery.Flags |= DeliveryFlags.Uninstalled;
+            }
         }
         else if (!delivery.Flags.HasFlag(DeliveryFlags.Orphan))
         {
@@ -230,13 +265,69 @@ internal sealed partial class DeliveryProcessor(
         }
     }
 
-    private static async Task<Dictionary<Guid, string>> OrganizationsOfAsync(
+    private static Task<KnownInstallation?> LookUpAsync(PortalDbContext db, Guid uuid) =>
+        db.Installations.AsNoTracking().Where(i => i.Uuid == uuid)
+            .Select(i => new KnownInstallation(i.OrganizationId, i.Status == InstallationStatus.Uninstalled))
+            .FirstOrDefaultAsync(CancellationToken.None)!;
+
+    private static async Task<Dictionary<Guid, KnownInstallation>> InstallationsOfAsync(
         PortalDbContext db, List<WebhookDelivery> deliveries, CancellationToken cancellationToken)
     {
         var uuids = deliveries.Where(d => d.InstallationUuid.HasValue).Select(d => d.InstallationUuid!.Value).Distinct().ToList();
-        return await db.Installations
+        return await db.Installations.AsNoTracking()
             .Where(i => uuids.Contains(i.Uuid))
-            .ToDictionaryAsync(i => i.Uuid, i => i.OrganizationSlug, cancellationToken);
+            .ToDictionaryAsync(i => i.Uuid, i => new KnownInstallation(i.OrganizationId, i.Status == InstallationStatus.Uninstalled), cancellationToken);
+    }
+
+    // At start-up: deliveries stored before their installation (or its organization) was known, whatever happened
+    // while the portal was down, and rows carried over from storage without organization ids.
+    private async Task MendAllAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var all = await db.Installations.AsNoTracking().Select(i => new { i.Uuid, i.OrganizationId }).ToListAsync(cancellationToken);
+        foreach (var installation in all)
+        {
+            await MendAsync(db, installation.Uuid, installation.OrganizationId, cancellationToken);
+        }
+    }
+
+    private async Task MendLearnedAsync(CancellationToken cancellationToken)
+    {
+        if (learned.IsEmpty)
+        {
+            return;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        while (learned.TryDequeue(out var item))
+        {
+            await MendAsync(db, item.Installation, item.Organization, cancellationToken);
+        }
+    }
+
+    // The installation is known now: its deliveries are no orphans, and they belong to its organization. Runs between
+    // passes, after the previous pass's outcomes are committed, so no outcome written later undoes it.
+    private async Task MendAsync(PortalDbContext db, Guid installation, long? organization, CancellationToken cancellationToken)
+    {
+        var mending = db.WebhookDeliveries.Where(d => d.InstallationUuid == installation
+            && (d.State != DeliveryState.Pending && d.State != DeliveryState.Retrying)
+            && ((d.Flags & DeliveryFlags.Orphan) != 0 || (organization != null && d.OrganizationId != organization)));
+        var ids = await mending.OrderByDescending(d => d.Id).Select(d => d.Id).Take(DeliveryHistory.MaxBackfill).ToListAsync(cancellationToken);
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        var mended = await mending.ExecuteUpdateAsync(set => set
+            .SetProperty(d => d.Flags, d => d.Flags & ~DeliveryFlags.Orphan)
+            .SetProperty(d => d.OrganizationId, d => organization ?? d.OrganizationId), cancellationToken);
+        LogMended(mended, installation);
+
+        var publishedAt = time.GetUtcNow();
+        foreach (var delivery in await db.WebhookDeliveries.AsNoTracking().Where(d => ids.Contains(d.Id)).OrderBy(d => d.Id).ToListAsync(cancellationToken))
+        {
+            stream.Publish(DeliverySummary.From(delivery, DeliverySummaryKind.StateChanged, publishedAt, organizations.SlugOf(delivery.OrganizationId)));
+        }
     }
 
     // Sentry gives every attempt a new Request-ID, so one seen again with a different body is an anomaly worth a look
@@ -262,13 +353,12 @@ internal sealed partial class DeliveryProcessor(
         }
     }
 
-    private static string Describe(Exception exception)
-    {
-        var text = exception is OperationCanceledException
+    private static string Describe(Exception exception) =>
+        exception is OperationCanceledException
             ? $"The handler did not finish within {ProcessingSchedule.HandlerTimeout.TotalSeconds:0} s."
             : $"{exception.GetType().Name}: {exception.Message}";
-        return text.Length <= 1000 ? text : text[..1000];
-    }
+
+    private sealed record KnownInstallation(long? OrganizationId, bool Uninstalled);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Processing delivery {DeliveryId} failed (attempt {Attempt}); next attempt at {NextAttemptAt}")]
     private partial void LogFailed(Exception exception, long deliveryId, int attempt, DateTimeOffset nextAttemptAt);
@@ -287,6 +377,9 @@ internal sealed partial class DeliveryProcessor(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId}'s stored body no longer matches its SHA-256; marked dead")]
     private partial void LogCorrupt(long deliveryId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} earlier deliveries of installation {InstallationUuid} now name its organization")]
+    private partial void LogMended(int count, Guid installationUuid);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A delivery processor pass failed; the next pass retries shortly")]
     private partial void LogLoopFailed(Exception exception);

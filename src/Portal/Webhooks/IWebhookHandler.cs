@@ -9,5 +9,6 @@ internal interface IWebhookHandler
     /// <summary>The <c>Sentry-Hook-Resource</c> this handler takes.</summary>
     string Resource { get; }
 
-    Task HandleAsync(WebhookEvent webhook, CancellationToken cancellationToken);
+    /// <summary>Does the work; throws to have the delivery retried, returns what became of it otherwise.</summary>
+    Task<HandlerOutcome> HandleAsync(WebhookEvent webhook, CancellationToken cancellationToken);
 }

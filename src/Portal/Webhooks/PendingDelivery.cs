@@ -21,7 +21,7 @@ internal sealed class PendingDelivery : QueuedWrite
     public Guid? InstallationUuid { get; init; }
 
     /// <summary>The installation's organization when it is already known; the live "stored" message carries it.</summary>
-    public string? OrganizationSlug { get; init; }
+    public long? OrganizationId { get; init; }
 
     public required DateTimeOffset ReceivedAt { get; init; }
 

@@ -15,7 +15,7 @@ internal sealed class SqliteDeliveryStore(PortalDataSettings settings) : IDelive
     private const string InsertSql = """
         INSERT INTO "WebhookDeliveries"
             ("RequestId", "BodySha256", "Resource", "Action", "InstallationUuid", "ReceivedAt", "HookTimestamp",
-             "Flags", "Source", "OrganizationSlug", "State", "Attempts", "NextAttemptAt")
+             "Flags", "Source", "OrganizationId", "State", "Attempts", "NextAttemptAt")
         VALUES ($requestId, $sha, $resource, $action, $installation, $receivedAt, $hookTimestamp,
                 $flags, $source, $organization, 0 /* Pending */, 0, $receivedAt)
         ON CONFLICT ("BodySha256") DO NOTHING
@@ -27,7 +27,7 @@ internal sealed class SqliteDeliveryStore(PortalDataSettings settings) : IDelive
     private const string UpdateSql = """
         UPDATE "WebhookDeliveries"
         SET "State" = $state, "Attempts" = $attempts, "NextAttemptAt" = $nextAttemptAt, "ProcessedAt" = $processedAt,
-            "LastError" = $lastError, "Flags" = $flags, "OrganizationSlug" = $organization, "Summary" = $summary
+            "LastError" = $lastError, "Flags" = $flags, "OrganizationId" = $organization, "Summary" = $summary
         WHERE "Id" = $id;
         """;
 
@@ -128,7 +128,7 @@ internal sealed class SqliteDeliveryStore(PortalDataSettings settings) : IDelive
 
         // Known at once for a service hook (its registration) and usually for a webhook (the installation cache);
         // the processor confirms or sets it for webhooks.
-        p[9].Value = (object?)delivery.OrganizationSlug ?? DBNull.Value;
+        p[9].Value = (object?)delivery.OrganizationId ?? DBNull.Value;
     }
 
     private static void BindUpdate(SqliteCommand command, WebhookDelivery outcome)
@@ -140,7 +140,7 @@ internal sealed class SqliteDeliveryStore(PortalDataSettings settings) : IDelive
         p[3].Value = (object?)outcome.ProcessedAt?.UtcTicks ?? DBNull.Value;
         p[4].Value = (object?)outcome.LastError ?? DBNull.Value;
         p[5].Value = (int)outcome.Flags;
-        p[6].Value = (object?)outcome.OrganizationSlug ?? DBNull.Value;
+        p[6].Value = (object?)outcome.OrganizationId ?? DBNull.Value;
         p[7].Value = (object?)outcome.Summary ?? DBNull.Value;
         p[8].Value = outcome.Id;
     }

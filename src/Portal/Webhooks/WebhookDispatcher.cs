@@ -8,8 +8,8 @@ internal sealed class WebhookDispatcher(IEnumerable<IWebhookHandler> handlers)
     private readonly FrozenDictionary<string, IWebhookHandler> byResource =
         handlers.ToFrozenDictionary(handler => handler.Resource, StringComparer.Ordinal);
 
-    public Task DispatchAsync(WebhookEvent webhook, CancellationToken cancellationToken) =>
+    public Task<HandlerOutcome> DispatchAsync(WebhookEvent webhook, CancellationToken cancellationToken) =>
         byResource.TryGetValue(webhook.Resource, out var handler)
             ? handler.HandleAsync(webhook, cancellationToken)
-            : Task.CompletedTask;
+            : Task.FromResult(HandlerOutcome.Done);
 }

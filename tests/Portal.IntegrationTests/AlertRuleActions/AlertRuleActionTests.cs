@@ -47,7 +47,7 @@ public sealed class AlertRuleActionTests : IAsyncLifetime
         var unknownAssignee = await ValidateAsync(sample);
         await using (var db = portal.OpenDatabase())
         {
-            db.OrganizationPeople.Add(new OrganizationPerson { OrganizationSlug = "test-org", SentryUserId = "7", Name = "Bob", LastSeenAt = DateTimeOffset.UtcNow });
+            db.OrganizationPeople.Add(new OrganizationPerson { OrganizationId = 5, SentryUserId = "7", Name = "Bob", LastSeenAt = DateTimeOffset.UtcNow });
             await db.SaveChangesAsync(Cancel);
         }
 

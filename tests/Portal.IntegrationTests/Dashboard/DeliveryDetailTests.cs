@@ -3,7 +3,7 @@ using System.Text;
 using Portal.Dashboard;
 using Portal.Data.Entities;
 using Portal.IntegrationTests.TestSupport;
-using Portal.SignIn;
+using Portal.Tenancy;
 
 namespace Portal.IntegrationTests.Dashboard;
 
@@ -67,7 +67,7 @@ public sealed class DeliveryDetailTests(PortalWithSentryFactory factory) : IClas
         using var response = await client.SendAsync(SignedRequests.Webhook("issue", body), Cancel);
         var stored = await factory.ProcessedDeliveryAsync(body);
         var details = factory.Services.GetRequiredService<DeliveryDetails>();
-        var elsewhere = new AccessScope(false, new HashSet<string> { "another-org" });
+        var elsewhere = AccessScope.Managing(999);
 
         Assert.Null(await details.GetAsync(stored.Id, elsewhere, Cancel));
         Assert.False(await details.ReplayAsync(stored.Id, elsewhere, Cancel));

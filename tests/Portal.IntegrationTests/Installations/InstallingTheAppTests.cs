@@ -36,8 +36,9 @@ public sealed class InstallingTheAppTests : InstallationTestHost
         var stored = await FindInstallationAsync(installation.Uuid);
         Assert.NotNull(stored);
         Assert.Equal(InstallationStatus.Installed, stored.Status);
-        Assert.Equal("acme", stored.OrganizationSlug);
-        Assert.Equal(5, stored.OrganizationId);
+        Assert.Equal(installation.OrganizationId, stored.OrganizationId);
+        Assert.Equal("acme", await Portal.OrganizationSlugAsync(stored.OrganizationId));
+        Assert.Equal(42, stored.SentryAppId);
         Assert.NotNull(stored.VerifiedAt);
         Assert.Equal(Time.GetUtcNow() + FakeSentry.TokenLifetime, stored.TokenExpiresAt!.Value, TimeSpan.FromSeconds(1));
         Assert.Equal("installed", installation.Status);
@@ -51,7 +52,7 @@ public sealed class InstallingTheAppTests : InstallationTestHost
         using var response = await OpenSetupLinkAsync(installation, Sentry.IssueGrant(installation), orgSlug: "evil-corp");
 
         Assert.Equal(new Uri(Sentry.BaseUrl, "settings/acme/sentry-apps/acme-portal/"), response.Headers.Location);
-        Assert.Equal("acme", (await FindInstallationAsync(installation.Uuid))!.OrganizationSlug);
+        Assert.Equal("acme", await Portal.OrganizationSlugAsync((await FindInstallationAsync(installation.Uuid))!.OrganizationId));
     }
 
     [Fact]
@@ -225,12 +226,12 @@ public sealed class InstallingTheAppTests : InstallationTestHost
 
         var stored = await FindInstallationAsync(installation.Uuid);
         Assert.Equal(InstallationStatus.Installed, stored!.Status);
-        Assert.Equal("globex", stored.OrganizationSlug);
+        Assert.Equal("globex", await Portal.OrganizationSlugAsync(stored.OrganizationId));
         Assert.Equal(1, Sentry.CountRequests("POST", "/authorizations/", "authorization_code"));
     }
 
     [Fact]
-    public async Task Installation_created_with_an_expired_code_and_no_tokens_needs_reauthorization()
+    public async Task Installation_created_with_an_expired_code_and_no_tokens_needs_reauthorization_and_its_delivery_says_so()
     {
         var installation = Sentry.AddInstallation();
         var code = Sentry.IssueGrant(installation);
@@ -238,8 +239,10 @@ public sealed class InstallingTheAppTests : InstallationTestHost
         var body = InstallationWebhook(installation, "created", code);
 
         using var response = await SendWebhookAsync(body);
-        await Portal.ProcessedDeliveryAsync(body);
+        var delivery = await Portal.ProcessedDeliveryAsync(body, DeliveryState.NeedsAttention);
 
+        Assert.Contains("needs reauthorization", delivery.LastError, StringComparison.Ordinal);
+        Assert.Contains("install the app again", delivery.LastError, StringComparison.Ordinal);
         var stored = await FindInstallationAsync(installation.Uuid);
         Assert.Equal(InstallationStatus.NeedsReauthorization, stored!.Status);
         Assert.Contains("expired", stored.LastRefreshError, StringComparison.Ordinal);

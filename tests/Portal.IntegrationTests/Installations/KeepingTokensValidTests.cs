@@ -1,7 +1,7 @@
 using Portal.Data.Entities;
 using Portal.Installations;
 using Portal.SentryPlatform;
-using Portal.SignIn;
+using Portal.Tenancy;
 using Portal.IntegrationTests.TestSupport;
 
 namespace Portal.IntegrationTests.Installations;

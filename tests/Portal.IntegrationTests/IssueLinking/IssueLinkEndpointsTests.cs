@@ -24,10 +24,12 @@ public sealed class IssueLinkEndpointsTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         client = portal.CreateClient();
+        await portal.AddOrganizationAsync(TestOrg, "test-org");
+        await portal.AddOrganizationAsync(Globex, "globex");
         await using var db = portal.OpenDatabase();
         db.Installations.AddRange(
-            new Installation { Uuid = Guid.Parse(SampleInstallation), AppSlug = "acme-portal", OrganizationSlug = "test-org", Status = InstallationStatus.Installed, InstalledAt = DateTimeOffset.UtcNow },
-            new Installation { Uuid = OtherInstallation, AppSlug = "acme-portal", OrganizationSlug = "globex", Status = InstallationStatus.Installed, InstalledAt = DateTimeOffset.UtcNow });
+            new Installation { Uuid = Guid.Parse(SampleInstallation), AppSlug = "acme-portal", OrganizationId = TestOrg, Status = InstallationStatus.Installed, InstalledAt = DateTimeOffset.UtcNow },
+            new Installation { Uuid = OtherInstallation, AppSlug = "acme-portal", OrganizationId = Globex, Status = InstallationStatus.Installed, InstalledAt = DateTimeOffset.UtcNow });
         await db.SaveChangesAsync(Cancel);
     }
 
@@ -45,7 +47,7 @@ public sealed class IssueLinkEndpointsTests : IAsyncLifetime
         Assert.Equal("Raised in checkout.views.total", ticket.Description);
         Assert.Equal(TicketPriority.High, ticket.Priority);
         Assert.Equal("José María", ticket.CreatedBy);
-        Assert.Equal("test-org", ticket.OrganizationSlug);
+        Assert.Equal(TestOrg, ticket.OrganizationId);
         var link = Assert.Single(ticket.Links);
         Assert.Equal(1170820242, link.SentryIssueId);
         Assert.Equal("front-end", link.ProjectSlug);
@@ -147,7 +149,7 @@ public sealed class IssueLinkEndpointsTests : IAsyncLifetime
     {
         await using (var db = portal.OpenDatabase())
         {
-            await db.Installations.Where(i => i.OrganizationSlug == "test-org").ExecuteUpdateAsync(i => i.SetProperty(x => x.Status, InstallationStatus.Uninstalled), Cancel);
+            await db.Installations.Where(i => i.OrganizationId == TestOrg).ExecuteUpdateAsync(i => i.SetProperty(x => x.Status, InstallationStatus.Uninstalled), Cancel);
         }
 
         using var response = await client.SendAsync(Signed("/sentry/issue-link/create", Sample("ui.issue-link.create.json")), Cancel);
@@ -201,7 +203,7 @@ public sealed class IssueLinkEndpointsTests : IAsyncLifetime
 
         await using (var db = portal.OpenDatabase())
         {
-            db.OrganizationPeople.Add(new OrganizationPerson { OrganizationSlug = "globex", SentryUserId = "99", Name = "Globex Person", LastSeenAt = DateTimeOffset.UtcNow });
+            db.OrganizationPeople.Add(new OrganizationPerson { OrganizationId = Globex, SentryUserId = "99", Name = "Globex Person", LastSeenAt = DateTimeOffset.UtcNow });
             await db.SaveChangesAsync(Cancel);
         }
 
@@ -287,12 +289,15 @@ public sealed class IssueLinkEndpointsTests : IAsyncLifetime
         return await db.Tickets.Include(t => t.Links).SingleAsync(Cancel);
     }
 
+    private const long TestOrg = 5;
+    private const long Globex = 43;
+
     private async Task<Ticket> AddTicketAsync(string organization, int number, string title, TicketPriority priority = TicketPriority.Medium)
     {
         await using var db = portal.OpenDatabase();
         var ticket = new Ticket
         {
-            OrganizationSlug = organization, Number = number, Title = title, Priority = priority, CreatedBy = "test",
+            OrganizationId = organization == "globex" ? Globex : TestOrg, Number = number, Title = title, Priority = priority, CreatedBy = "test",
             CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
         };
         db.Tickets.Add(ticket);

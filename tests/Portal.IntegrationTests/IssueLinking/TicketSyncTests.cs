@@ -5,7 +5,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data.Entities;
 using Portal.IntegrationTests.TestSupport;
-using Portal.SignIn;
+using Portal.Tenancy;
 using Portal.Tickets;
 
 namespace Portal.IntegrationTests.IssueLinking;
@@ -66,7 +66,7 @@ public sealed class TicketSyncTests : InstallationTestHost
         var ticket = await TicketAsync(ticketId);
         Assert.Equal(("7", "Bob Builder"), (ticket.AssigneeId, ticket.AssigneeName));
         await using var db = Portal.OpenDatabase();
-        Assert.Contains(await db.OrganizationPeople.ToListAsync(Cancel), p => p.SentryUserId == "7" && p.OrganizationSlug == "acme");
+        Assert.Contains(await db.OrganizationPeople.ToListAsync(Cancel), p => p.SentryUserId == "7" && p.OrganizationId == installation.OrganizationId);
     }
 
     [Fact]
@@ -80,7 +80,8 @@ public sealed class TicketSyncTests : InstallationTestHost
         Assert.Equal("resolved", issue.Status);
         var put = Assert.Single(Sentry.Requests, r => r.Method == "PUT" && r.Path.EndsWith($"/issues/{IssueId}/", StringComparison.Ordinal));
         Assert.Equal("""{"status":"resolved"}""", put.Body);
-        Assert.StartsWith("/api/0/organizations/acme/issues/", put.Path, StringComparison.Ordinal);
+        // By the organization's id, which a rename cannot break.
+        Assert.StartsWith($"/api/0/organizations/{installation.OrganizationId}/issues/", put.Path, StringComparison.Ordinal);
 
         // Sentry's webhook for our own change, with the app as actor.
         await DeliverAsync(installation, "issue", IssueWebhook(installation, "resolved", "resolved", actor: """{"type":"application","id":"2ebf071f","name":"Acme Portal"}"""), at: Now + 1);
@@ -152,7 +153,7 @@ public sealed class TicketSyncTests : InstallationTestHost
         var issue = Sentry.AddIssue("acme", 42_000_001, "ACME-7", status: "ignored");
         var ticketId = await Service<TicketService>().CreateForIssueAsync(
             new TicketDraft("From the portal", "", TicketPriority.Low, null, null),
-            new LinkedIssue("acme", 99, installation.Uuid, null, null, "Jane"), Cancel) is var (ticket, _) ? ticket.Id : 0;
+            new LinkedIssue(installation.OrganizationId, 99, installation.Uuid, null, null, "Jane"), Cancel) is var (ticket, _) ? ticket.Id : 0;
 
         var error = await Service<IssueSync>().LinkFromPortalAsync(ticketId, issue.Id, "Jane", new Uri("https://portal.example/"), Cancel);
 

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data.Entities;
 using Portal.IntegrationTests.TestSupport;
 using Portal.ServiceHooks;
-using Portal.SignIn;
+using Portal.Tenancy;
 
 namespace Portal.IntegrationTests.ServiceHooks;
 
@@ -22,6 +22,9 @@ public sealed class ServiceHookTests : IAsyncLifetime
     private const string HookId = "6d1f4bba4e9b4b0ba2c8cbd3a7a8a9f0";
     private const string OtherHookId = "0123456789abcdef0123456789abcdef";
 
+    private const long Acme = 42;
+    private const long Globex = 43;
+
     private readonly PortalFactory portal = new();
     private HttpClient client = null!;
 
@@ -30,9 +33,11 @@ public sealed class ServiceHookTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         client = portal.CreateClient();
+        await portal.AddOrganizationAsync(Acme, "acme");
+        await portal.AddOrganizationAsync(Globex, "globex");
         var hooks = portal.Services.GetRequiredService<ServiceHookRegistry>();
-        Assert.Null(await hooks.AddAsync(AccessScope.Everything, "acme", "front-end", HookId, SampleSecret, "test", Cancel));
-        Assert.Null(await hooks.AddAsync(AccessScope.Everything, "globex", "api", OtherHookId, "another-hooks-secret-0123456789", "test", Cancel));
+        Assert.Null(await hooks.AddAsync(AccessScope.Everything, Acme, "front-end", HookId, SampleSecret, "test", Cancel));
+        Assert.Null(await hooks.AddAsync(AccessScope.Everything, Globex, "api", OtherHookId, "another-hooks-secret-0123456789", "test", Cancel));
     }
 
     public async ValueTask DisposeAsync() => await portal.DisposeAsync();
@@ -48,7 +53,7 @@ public sealed class ServiceHookTests : IAsyncLifetime
         var delivery = await portal.ProcessedDeliveryAsync(body);
         Assert.Equal(DeliverySource.ServiceHook, delivery.Source);
         Assert.Equal("service_hook", delivery.Resource);
-        Assert.Equal("acme", delivery.OrganizationSlug);
+        Assert.Equal(Acme, delivery.OrganizationId);
         Assert.Equal(DeliveryFlags.None, delivery.Flags);
         Assert.Equal(body, delivery.Body);
     }

@@ -48,11 +48,11 @@ public sealed class SigningInWithSentryTests : InstallationTestHost
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         await using var db = Portal.OpenDatabase();
         var person = Assert.Single(db.OrganizationPeople);
-        Assert.Equal(("acme", "123", "Jane Doe"), (person.OrganizationSlug, person.SentryUserId, person.Name));
+        Assert.Equal((Sentry.OrganizationIdOf("acme"), "123", "Jane Doe"), (person.OrganizationId, person.SentryUserId, person.Name));
     }
 
     [Fact]
-    public async Task The_authorize_request_asks_for_a_code_with_an_S256_challenge_and_only_org_read()
+    public async Task The_authorize_request_asks_for_a_code_with_an_S256_challenge_and_only_org_read_and_member_read()
     {
         using var challenge = await Browser().GetAsync("/signin/sentry?returnUrl=/", TestContext.Current.CancellationToken);
 
@@ -62,7 +62,7 @@ public sealed class SigningInWithSentryTests : InstallationTestHost
         Assert.Equal("code", query["response_type"]);
         Assert.Equal(FakeSentry.OAuthClientId, query["client_id"]);
         Assert.Equal("S256", query["code_challenge_method"]);
-        Assert.Equal("org:read", query["scope"]);
+        Assert.Equal("org:read member:read", query["scope"]);
         Assert.Equal("http://localhost/signin-sentry", query["redirect_uri"]);
     }
 

@@ -25,8 +25,9 @@ public sealed class StacktraceLinkTests : IAsyncLifetime
     {
         portal.Settings["StacktraceLinks:PermitsPerMinute"] = "1000000";
         browser = portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await portal.AddOrganizationAsync(5, "test-org");
         await using var db = portal.OpenDatabase();
-        db.Installations.Add(new Installation { Uuid = Guid.Parse(Installation), AppSlug = "acme-portal", OrganizationSlug = "test-org", Status = InstallationStatus.Installed, InstalledAt = DateTimeOffset.UtcNow });
+        db.Installations.Add(new Installation { Uuid = Guid.Parse(Installation), AppSlug = "acme-portal", OrganizationId = 5, Status = InstallationStatus.Installed, InstalledAt = DateTimeOffset.UtcNow });
         db.CodeMappings.AddRange(
             Mapping("webpack:///", "frontend/", null),
             Mapping("app:///", "mobile/", "mobile-app"),
@@ -60,7 +61,7 @@ public sealed class StacktraceLinkTests : IAsyncLifetime
         var page = await response.Content.ReadAsStringAsync(Cancel);
         Assert.Contains("No code mapping for this file", page, StringComparison.Ordinal);
         Assert.Contains("/usr/lib/python3/site.py", page, StringComparison.Ordinal);
-        Assert.Contains("Ask a portal administrator", page, StringComparison.Ordinal);
+        Assert.Contains("Ask an owner, manager or admin of your Sentry organization", page, StringComparison.Ordinal);
         Assert.DoesNotContain("data-testid=\"add-mapping\"", page, StringComparison.Ordinal);
     }
 
@@ -72,7 +73,7 @@ public sealed class StacktraceLinkTests : IAsyncLifetime
 
         var page = await admin.GetStringAsync(Link("/usr/lib/python3/site.py", "5", Installation, "back-end"), Cancel);
 
-        Assert.Contains("href=\"/code-mappings?organization=test-org&amp;project=back-end&amp;file=%2Fusr%2Flib%2Fpython3%2Fsite.py\"", page, StringComparison.Ordinal);
+        Assert.Contains("href=\"/code-mappings?organization=5&amp;project=back-end&amp;file=%2Fusr%2Flib%2Fpython3%2Fsite.py\"", page, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -202,7 +203,7 @@ public sealed class StacktraceLinkTests : IAsyncLifetime
 
     private static CodeMapping Mapping(string stackRoot, string sourceRoot, string? project) => new()
     {
-        OrganizationSlug = "test-org", ProjectSlug = project, StackRoot = stackRoot, SourceRoot = sourceRoot, UrlTemplate = Template,
+        OrganizationId = 5, ProjectSlug = project, StackRoot = stackRoot, SourceRoot = sourceRoot, UrlTemplate = Template,
         CreatedBy = "test", CreatedAt = DateTimeOffset.UtcNow,
     };
 }

@@ -38,6 +38,10 @@ public sealed class FakeSentry : IAsyncDisposable
     private readonly Dictionary<string, OAuthGrant> oauthGrants = [];
     private readonly Dictionary<string, long> userTokens = [];
     private readonly ConcurrentDictionary<long, FakeIssue> issues = new();
+
+    // Sentry's organization ids, by the slug a test names them with; the samples' test-org is 5.
+    private readonly ConcurrentDictionary<string, long> organizationIds = new(StringComparer.Ordinal) { ["test-org"] = 5 };
+    private long nextOrganizationId = 100;
     private long nextCommentId = 5000;
 
     private FakeSentry(WebApplication app) => this.app = app;
@@ -85,6 +89,7 @@ public sealed class FakeSentry : IAsyncDisposable
         fake.app.MapGet("/oauth/authorize/", fake.Authorize);
         fake.app.MapPost("/oauth/token/", (Delegate)fake.OAuthTokenAsync);
         fake.app.MapGet("/api/0/organizations/", fake.Organizations);
+        fake.app.MapGet("/api/0/organizations/{org}/members/me/", fake.Membership);
         fake.app.MapGet("/api/0/organizations/{org}/issues/{id:long}/", fake.GetIssue);
         fake.app.MapPut("/api/0/organizations/{org}/issues/{id:long}/", fake.UpdateIssue);
         fake.app.MapPost("/api/0/organizations/{org}/issues/{id:long}/comments/", fake.AddComment);
@@ -95,8 +100,11 @@ public sealed class FakeSentry : IAsyncDisposable
         return fake;
     }
 
-    public FakeInstallation AddInstallation(string organizationSlug = "acme", long organizationId = 5) =>
-        AddInstallation(Guid.NewGuid(), organizationSlug, organizationId);
+    /// <summary>The id Sentry gives the organization a test calls <paramref name="slug"/> (the same id every time).</summary>
+    public long OrganizationIdOf(string slug) => organizationIds.GetOrAdd(slug, _ => Interlocked.Increment(ref nextOrganizationId));
+
+    public FakeInstallation AddInstallation(string organizationSlug = "acme", long? organizationId = null) =>
+        AddInstallation(Guid.NewGuid(), organizationSlug, organizationId ?? OrganizationIdOf(organizationSlug));
 
     public FakeInstallation AddInstallation(Guid uuid, string organizationSlug, long organizationId)
     {
@@ -112,7 +120,7 @@ public sealed class FakeSentry : IAsyncDisposable
     /// <summary>An issue Sentry knows in <paramref name="organizationSlug"/>; tests change its state as a user in Sentry would.</summary>
     public FakeIssue AddIssue(string organizationSlug, long id, string shortId, string status = "unresolved")
     {
-        var issue = new FakeIssue(organizationSlug, id, shortId) { Status = status };
+        var issue = new FakeIssue(organizationSlug, OrganizationIdOf(organizationSlug), id, shortId) { Status = status };
         issues[id] = issue;
         return issue;
     }
@@ -120,9 +128,14 @@ public sealed class FakeSentry : IAsyncDisposable
     /// <summary>External issues registered through the API (the sidebar links made from the portal side).</summary>
     public ConcurrentQueue<JsonElement> ExternalIssues { get; } = new();
 
-    public FakeUser AddUser(long id, string name, params string[] organizations)
+    /// <summary>A Sentry user who owns each of <paramref name="organizations"/> (by the ids <see cref="OrganizationIdOf"/> gives).</summary>
+    public FakeUser AddUser(long id, string name, params string[] organizations) =>
+        AddMember(id, name, [.. organizations.Select(slug => new FakeMembership(OrganizationIdOf(slug), slug, "owner"))]);
+
+    /// <summary>A Sentry user with exactly these memberships: any id, slug and role, as Sentry would list them.</summary>
+    public FakeUser AddMember(long id, string name, params FakeMembership[] memberships)
     {
-        var user = new FakeUser(id, name, $"{name.Split(' ')[0].ToLowerInvariant()}@example.com", organizations);
+        var user = new FakeUser(id, name, $"{name.Split(' ')[0].ToLowerInvariant()}@example.com", memberships);
         lock (gate)
         {
             users[id] = user;
@@ -455,12 +468,35 @@ public sealed class FakeSentry : IAsyncDisposable
                 return Detail(401, "Invalid token");
             }
 
-            return Results.Json(users[userId].Organizations.Select((slug, index) => new { id = (index + 1).ToString(CultureInfo.InvariantCulture), slug, name = slug }));
+            // OrganizationSerializer writes the id as a string (src/sentry/api/serializers/models/organization.py).
+            return Results.Json(users[userId].Memberships.Select(m => new { id = m.OrganizationId.ToString(CultureInfo.InvariantCulture), slug = m.Slug, name = m.Slug }));
         }
     }
 
+    // GET /api/0/organizations/{organization_id_or_slug}/members/me/: the person's membership; orgRole is the role.
+    private IResult Membership(HttpContext context, string org)
+    {
+        var token = BearerOf(context) ?? "";
+        lock (gate)
+        {
+            if (!userTokens.TryGetValue(token, out var userId))
+            {
+                return Detail(401, "Invalid token");
+            }
+
+            var membership = users[userId].Memberships.FirstOrDefault(m => Names(org, m.Slug, m.OrganizationId));
+            return membership is null
+                ? Detail(404, "The requested resource does not exist")
+                : Results.Json(new { id = "77", email = users[userId].Email, orgRole = membership.Role, role = membership.Role, roleName = membership.Role });
+        }
+    }
+
+    // Sentry takes an organization's id wherever it takes its slug (organization_id_or_slug): a number is an id.
+    private static bool Names(string org, string slug, long id) =>
+        long.TryParse(org, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number == id : org == slug;
+
     private IResult GetIssue(HttpContext context, string org, long id) =>
-        AuthenticateOrganization(context, org) ?? (issues.TryGetValue(id, out var issue) && issue.OrganizationSlug == org
+        AuthenticateOrganization(context, org) ?? (issues.TryGetValue(id, out var issue) && Names(org, issue.OrganizationSlug, issue.OrganizationId)
             ? Results.Json(issue.Serialize())
             : Detail(404, "The requested resource does not exist"));
 
@@ -471,7 +507,7 @@ public sealed class FakeSentry : IAsyncDisposable
             return refusal;
         }
 
-        if (!issues.TryGetValue(id, out var issue) || issue.OrganizationSlug != org)
+        if (!issues.TryGetValue(id, out var issue) || !Names(org, issue.OrganizationSlug, issue.OrganizationId))
         {
             return Detail(404, "The requested resource does not exist");
         }
@@ -492,7 +528,7 @@ public sealed class FakeSentry : IAsyncDisposable
             return refusal;
         }
 
-        if (!issues.TryGetValue(id, out var issue) || issue.OrganizationSlug != org)
+        if (!issues.TryGetValue(id, out var issue) || !Names(org, issue.OrganizationSlug, issue.OrganizationId))
         {
             return Detail(404, "The requested resource does not exist");
         }
@@ -530,7 +566,8 @@ public sealed class FakeSentry : IAsyncDisposable
                 return Detail(401, "Invalid token");
             }
 
-            return installations[pair.Installation].OrganizationSlug == org ? null : Detail(403, "You do not have permission to perform this action.");
+            var installation = installations[pair.Installation];
+            return Names(org, installation.OrganizationSlug, installation.OrganizationId) ? null : Detail(403, "You do not have permission to perform this action.");
         }
     }
 
@@ -640,7 +677,8 @@ public sealed class FakeInstallation(Guid uuid, string organizationSlug, long or
 {
     public Guid Uuid { get; } = uuid;
 
-    public string OrganizationSlug { get; } = organizationSlug;
+    /// <summary>The organization's slug now: an owner may rename it in Sentry.</summary>
+    public string OrganizationSlug { get; set; } = organizationSlug;
 
     public long OrganizationId { get; } = organizationId;
 
@@ -648,12 +686,17 @@ public sealed class FakeInstallation(Guid uuid, string organizationSlug, long or
 }
 
 /// <summary>A Sentry user who can sign in to the portal, and the organizations they belong to.</summary>
-public sealed record FakeUser(long Id, string Name, string Email, IReadOnlyList<string> Organizations);
+public sealed record FakeUser(long Id, string Name, string Email, IReadOnlyList<FakeMembership> Memberships);
+
+/// <summary>A person's membership of an organization as Sentry lists it: the organization's id and slug, their role.</summary>
+public sealed record FakeMembership(long OrganizationId, string Slug, string Role);
 
 /// <summary>An issue as Sentry holds it: its status, assignee and the comments the API added.</summary>
-public sealed class FakeIssue(string organizationSlug, long id, string shortId)
+public sealed class FakeIssue(string organizationSlug, long organizationId, long id, string shortId)
 {
     public string OrganizationSlug { get; } = organizationSlug;
+
+    public long OrganizationId { get; } = organizationId;
 
     public long Id { get; } = id;
 

@@ -61,6 +61,17 @@ public class PortalFactory : WebApplicationFactory<Program>
         return await db.WebhookDeliveries.AsNoTracking().SingleOrDefaultAsync(d => d.BodySha256 == hash);
     }
 
+    /// <summary>The slug the portal shows for an organization (null when it does not know it).</summary>
+    internal async Task<string?> OrganizationSlugAsync(long? organizationId)
+    {
+        await using var db = OpenDatabase();
+        return await db.Organizations.AsNoTracking().Where(o => o.Id == organizationId).Select(o => o.Slug).SingleOrDefaultAsync();
+    }
+
+    /// <summary>An organization the portal knows (as a signed webhook would have told it), through the portal's own directory.</summary>
+    internal Task AddOrganizationAsync(long organizationId, string slug) =>
+        Services.GetRequiredService<Portal.Tenancy.OrganizationDirectory>().RecordAsync(organizationId, slug, DateTimeOffset.UtcNow, CancellationToken.None);
+
     /// <summary>Waits until the processor has finished with the delivery of <paramref name="body"/>.</summary>
     internal async Task<WebhookDelivery> ProcessedDeliveryAsync(byte[] body, DeliveryState state = DeliveryState.Processed)
     {

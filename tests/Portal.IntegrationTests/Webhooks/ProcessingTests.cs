@@ -39,7 +39,7 @@ public sealed class ProcessingTests : IAsyncLifetime
         var response = await client.SendAsync(SignedRequests.Webhook("issue", body, timestamp: time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)), Cancel);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
 
-        var first = await factory.ProcessedDeliveryAsync(body, DeliveryState.Failed);
+        var first = await factory.ProcessedDeliveryAsync(body, DeliveryState.Retrying);
         Assert.Equal(1, first.Attempts);
         Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(1), first.NextAttemptAt);
         Assert.Contains("injected failure", first.LastError, StringComparison.Ordinal);
@@ -77,7 +77,7 @@ public sealed class ProcessingTests : IAsyncLifetime
         await client.SendAsync(SignedRequests.Webhook("comment", behind, timestamp: Now()), Cancel);
 
         await factory.ProcessedDeliveryAsync(behind);
-        Assert.Equal(DeliveryState.Failed, (await factory.FindDeliveryAsync(failingBody))!.State);
+        Assert.Equal(DeliveryState.Retrying, (await factory.FindDeliveryAsync(failingBody))!.State);
         await AdvanceUntilAsync(async () => (await factory.FindDeliveryAsync(failingBody))!.State == DeliveryState.Processed, "the retry", TimeSpan.FromSeconds(1));
         var retried = await factory.ProcessedDeliveryAsync(failingBody);
         Assert.Equal(2, retried.Attempts);
@@ -108,9 +108,9 @@ public sealed class ProcessingTests : IAsyncLifetime
 
         public string Resource => WebhookCatalog.Issue;
 
-        public Task HandleAsync(WebhookEvent webhook, CancellationToken cancellationToken) =>
+        public Task<HandlerOutcome> HandleAsync(WebhookEvent webhook, CancellationToken cancellationToken) =>
             Interlocked.Decrement(ref failures) >= 0
                 ? throw new InvalidOperationException("injected failure")
-                : Task.CompletedTask;
+                : Task.FromResult(HandlerOutcome.Done);
     }
 }

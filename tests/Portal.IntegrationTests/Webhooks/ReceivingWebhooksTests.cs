@@ -254,7 +254,7 @@ public sealed class ReceivingWebhooksTests(PortalWithSentryFactory factory) : IC
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var stored = await factory.ProcessedDeliveryAsync(Encoding.ASCII.GetBytes(body));
         Assert.True(stored.Flags.HasFlag(DeliveryFlags.Orphan));
-        Assert.Null(stored.OrganizationSlug);
+        Assert.Null(stored.OrganizationId);
     }
 
     [Fact]
@@ -263,7 +263,7 @@ public sealed class ReceivingWebhooksTests(PortalWithSentryFactory factory) : IC
         var uuid = "1e1e1e1e-0000-4000-8000-000000000002";
         var install = Encoding.ASCII.GetBytes(Encoding.ASCII.GetString(SampleDeliveries.Named("webhook.installation.created.json").Body)
             .Replace("a8e5d37a-696c-4c54-adb5-b3f28d64c7de", uuid, StringComparison.Ordinal)
-            .Replace("\"slug\":\"test-org\"", "\"slug\":\"orbit-org\"", StringComparison.Ordinal));
+            .Replace("\"organization\":{\"slug\":\"test-org\",\"id\":5}", "\"organization\":{\"slug\":\"orbit-org\",\"id\":77}", StringComparison.Ordinal));
         var issue = Encoding.ASCII.GetBytes(Encoding.ASCII.GetString(SampleDeliveries.Named("webhook.issue.created.json").Body)
             .Replace("a8e5d37a-696c-4c54-adb5-b3f28d64c7de", uuid, StringComparison.Ordinal));
 
@@ -271,11 +271,12 @@ public sealed class ReceivingWebhooksTests(PortalWithSentryFactory factory) : IC
         await client.SendAsync(SignedRequests.Webhook("issue", issue), Cancel);
 
         var stored = await factory.ProcessedDeliveryAsync(issue);
-        Assert.Equal("orbit-org", stored.OrganizationSlug);
+        Assert.Equal(77, stored.OrganizationId);
         Assert.False(stored.Flags.HasFlag(DeliveryFlags.Orphan));
         await using var db = factory.OpenDatabase();
         var installation = await db.Installations.SingleAsync(i => i.Uuid == Guid.Parse(uuid), Cancel);
-        Assert.Equal("orbit-org", installation.OrganizationSlug);
+        Assert.Equal(77, installation.OrganizationId);
+        Assert.Equal("orbit-org", await factory.OrganizationSlugAsync(77));
     }
 
     [Theory]

@@ -16,7 +16,7 @@ public sealed class DeliveriesPageTests : PortalComponentTest
     {
         Store(
             Delivery("issue", "created", "FRONT-END-9 · first"),
-            Delivery("comment", "created", "second", DeliveryState.Failed, DeliveryFlags.Orphan | DeliveryFlags.StaleTimestamp));
+            Delivery("comment", "created", "second", DeliveryState.Retrying, DeliveryFlags.Orphan | DeliveryFlags.StaleTimestamp));
         Render<MudBlazor.MudPopoverProvider>();
 
         var cut = Render<DeliveriesPage>();
@@ -26,7 +26,7 @@ public sealed class DeliveriesPageTests : PortalComponentTest
         Assert.Contains("comment.created", rows[0].TextContent, StringComparison.Ordinal);
         Assert.Contains("stale_timestamp", rows[0].TextContent, StringComparison.Ordinal);
         Assert.Contains("orphan", rows[0].TextContent, StringComparison.Ordinal);
-        Assert.Contains("Failed", rows[0].QuerySelector("[data-testid=state]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Retrying", rows[0].QuerySelector("[data-testid=state]")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("FRONT-END-9 · first", rows[1].TextContent, StringComparison.Ordinal);
         Assert.Equal("1", cut.Find("[data-testid=stat-failed]").TextContent);
     }
@@ -40,12 +40,12 @@ public sealed class DeliveriesPageTests : PortalComponentTest
         Assert.NotNull(cut.Find("[data-testid=empty-state]"));
 
         Publisher.Publish(new DeliverySummary(42, DeliverySummaryKind.Stored, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "error", "created",
-            null, "test-org", [], "Pending", 0, "ReferenceError: blooopy is not defined", null));
+            null, TestOrganizationId, "test-org", [], "Pending", 0, "ReferenceError: blooopy is not defined", null));
 
         cut.WaitForAssertion(() => Assert.Contains("ReferenceError: blooopy is not defined", cut.Find("[data-testid=deliveries]").TextContent, StringComparison.Ordinal), Patience);
 
         Publisher.Publish(new DeliverySummary(42, DeliverySummaryKind.StateChanged, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "error", "created",
-            null, "test-org", [], "Processed", 1, "ReferenceError: blooopy is not defined", null));
+            null, TestOrganizationId, "test-org", [], "Processed", 1, "ReferenceError: blooopy is not defined", null));
 
         cut.WaitForAssertion(() => Assert.Equal("Processed", cut.Find("[data-testid=state]").TextContent.Trim()), Patience);
     }
@@ -78,7 +78,7 @@ public sealed class DeliveriesPageTests : PortalComponentTest
         var huge = string.Concat(Enumerable.Repeat("<b>x</b>", 100_000 / 8));
 
         Publisher.Publish(new DeliverySummary(7, DeliverySummaryKind.Stored, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "issue", "created",
-            null, null, [], "Pending", 0, huge, null));
+            null, null, null, [], "Pending", 0, huge, null));
 
         cut.WaitForAssertion(() => Assert.Contains(huge, cut.Find("[data-testid=deliveries]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.Empty(cut.FindAll("[data-testid=deliveries] b"));
@@ -99,14 +99,16 @@ public sealed class DeliveriesPageTests : PortalComponentTest
 
     [Theory]
     [InlineData("/?state=failed", "second")]
+    [InlineData("/?state=Retrying", "second")]
     [InlineData("/?flag=orphan", "second")]
     [InlineData("/?organization=globex", "third")]
     [InlineData("/?resource=comment&state=Processed", "third")]
     public void Filters_by_state_flag_organization_and_resource_can_be_linked_to(string address, string expected)
     {
+        AddOrganization(43, "globex");
         var third = Delivery("comment", "created", "third");
-        third.OrganizationSlug = "globex";
-        Store(Delivery("issue", "created", "first"), Delivery("issue", "created", "second", DeliveryState.Failed, DeliveryFlags.Orphan), third);
+        third.OrganizationId = 43;
+        Store(Delivery("issue", "created", "first"), Delivery("issue", "created", "second", DeliveryState.Retrying, DeliveryFlags.Orphan), third);
         Render<MudBlazor.MudPopoverProvider>();
         Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo(address);
 

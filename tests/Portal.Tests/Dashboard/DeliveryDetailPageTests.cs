@@ -28,7 +28,7 @@ public sealed class DeliveryDetailPageTests : PortalComponentTest
             Summary = "<script>window.__xss=2</script>",
             State = DeliveryState.Processed,
             ReceivedAt = DateTimeOffset.UtcNow,
-            OrganizationSlug = "test-org",
+            OrganizationId = TestOrganizationId,
         };
         Store(delivery);
         Render<MudBlazor.MudPopoverProvider>();

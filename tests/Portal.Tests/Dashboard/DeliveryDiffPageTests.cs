@@ -37,7 +37,7 @@ public sealed class DeliveryDiffPageTests : PortalComponentTest
             Action = "resolved",
             State = DeliveryState.Processed,
             ReceivedAt = DateTimeOffset.UtcNow,
-            OrganizationSlug = "test-org",
+            OrganizationId = TestOrganizationId,
         };
         Store(delivery);
         return delivery;

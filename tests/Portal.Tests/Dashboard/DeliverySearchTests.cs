@@ -54,7 +54,7 @@ public sealed class DeliverySearchTests : PortalComponentTest
         long? before = null;
         while (true)
         {
-            var page = await history.SearchAsync(filter, before, 100, Portal.SignIn.AccessScope.Everything, TestContext.Current.CancellationToken);
+            var page = await history.SearchAsync(filter, before, 100, Portal.Tenancy.AccessScope.Everything, TestContext.Current.CancellationToken);
             seen.AddRange(page.Select(d => d.Id));
             if (page.Count < 100)
             {
@@ -105,22 +105,12 @@ public sealed class DeliverySearchTests : PortalComponentTest
     [Fact]
     public void A_member_searching_never_finds_another_organizations_delivery()
     {
+        Install(TestOrganizationId, "test-org");
+        Install(43, "globex");
         var theirs = Delivery("issue", "created", "secret launch plan");
-        theirs.OrganizationSlug = "globex";
+        theirs.OrganizationId = 43;
         Store(theirs, Delivery("issue", "created", "our launch plan"));
-        using (var db = OpenDatabase())
-        {
-            foreach (var organization in new[] { "test-org", "globex" })
-            {
-                db.Installations.Add(new Installation { Uuid = Guid.NewGuid(), AppSlug = "portal", OrganizationSlug = organization, Status = InstallationStatus.Installed, InstalledAt = DateTimeOffset.UtcNow });
-            }
-
-            db.SaveChanges();
-        }
-
-        Authorization.SetClaims(
-            new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, "42"),
-            new System.Security.Claims.Claim(Portal.SignIn.SentryClaimTypes.Organization, "test-org"));
+        SignInAsMember((TestOrganizationId, "member"));
         Render<MudBlazor.MudPopoverProvider>();
         Navigate("/?q=launch");
 
@@ -159,7 +149,7 @@ public sealed class DeliverySearchTests : PortalComponentTest
     }
 
     private static DeliverySummary Summary(long id, string state, string summary) =>
-        new(id, DeliverySummaryKind.Stored, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "issue", "created", null, "test-org", [], state, 0, summary, null);
+        new(id, DeliverySummaryKind.Stored, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "issue", "created", null, TestOrganizationId, "test-org", [], state, 0, summary, null);
 
     private void StoreMany(int count, Func<int, string> summary)
     {

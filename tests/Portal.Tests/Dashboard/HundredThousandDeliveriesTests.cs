@@ -62,9 +62,9 @@ public sealed class HundredThousandDeliveriesTests() : PortalComponentTest(servi
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {Stored})
             INSERT INTO "WebhookDeliveries"
                 ("RequestId", "BodySha256", "Resource", "Action", "InstallationUuid", "ReceivedAt", "HookTimestamp", "Flags", "Source",
-                 "State", "Attempts", "NextAttemptAt", "OrganizationSlug", "Summary")
+                 "State", "Attempts", "NextAttemptAt", "OrganizationId", "Summary")
             SELECT lower(hex(randomblob(16))), randomblob(32), 'issue', 'created', NULL, {now} - ({Stored} - i) * 10000000, NULL, 0, 0,
-                   CASE WHEN i = 50000 THEN 3 ELSE 1 END, 1, {now}, 'test-org', 'issue needle-' || printf('%05d', i)
+                   CASE WHEN i = 50000 THEN 3 ELSE 1 END, 1, {now}, {TestOrganizationId}, 'issue needle-' || printf('%05d', i)
             FROM n;
             """);
         db.Database.ExecuteSql($"""INSERT INTO "WebhookDeliveryBodies" ("Id", "Body") SELECT "Id", x'00' FROM "WebhookDeliveries";""");

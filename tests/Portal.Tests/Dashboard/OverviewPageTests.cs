@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Dashboard;
 using Portal.Data.Entities;
-using Portal.SignIn;
+using Portal.Tenancy;
 using Portal.Tests.TestSupport;
 using Portal.Webhooks;
 
@@ -24,7 +24,7 @@ public sealed class OverviewPageTests : PortalComponentTest
         Store(
             Delivery("issue", "created", "a"),
             Delivery("issue", "resolved", "b"),
-            Delivery("error", "created", "c", DeliveryState.Failed),
+            Delivery("error", "created", "c", DeliveryState.Retrying),
             Old(Delivery("comment", "created", "d", DeliveryState.Dead)));
         var latencies = Services.GetRequiredService<AcknowledgementLatencies>();
         foreach (var ms in new[] { 2.0, 3.0, 4.0, 40.0 })
@@ -47,8 +47,8 @@ public sealed class OverviewPageTests : PortalComponentTest
         Store(Delivery("issue", "created", "a"));
         var statistics = Services.GetRequiredService<DeliveryStatistics>();
 
-        var theirs = await statistics.SnapshotAsync(new AccessScope(false, new HashSet<string> { "test-org" }), TestContext.Current.CancellationToken);
-        var others = await statistics.SnapshotAsync(new AccessScope(false, new HashSet<string> { "another-org" }), TestContext.Current.CancellationToken);
+        var theirs = await statistics.SnapshotAsync(AccessScope.Reading(TestOrganizationId), TestContext.Current.CancellationToken);
+        var others = await statistics.SnapshotAsync(AccessScope.Reading(43), TestContext.Current.CancellationToken);
 
         Assert.Equal(1, theirs.LastHour);
         Assert.Equal(0, others.LastHour);
@@ -63,7 +63,7 @@ public sealed class OverviewPageTests : PortalComponentTest
         Action = delivery.Action,
         Summary = delivery.Summary,
         State = delivery.State,
-        OrganizationSlug = delivery.OrganizationSlug,
+        OrganizationId = delivery.OrganizationId,
         ReceivedAt = DateTimeOffset.UtcNow.AddHours(-2),
     };
 }

@@ -15,6 +15,8 @@ public sealed class InstallationsPageTests : PortalComponentTest
     {
     }
 
+    private int organizations;
+
     private FakeTimeProvider Time => (FakeTimeProvider)Services.GetRequiredService<TimeProvider>();
 
     private static void AddInstallationServices(IServiceCollection services)
@@ -80,11 +82,13 @@ public sealed class InstallationsPageTests : PortalComponentTest
     {
         var protector = Services.GetRequiredService<InstallationTokenProtector>();
         var now = Time.GetUtcNow();
+        var organizationId = 100 + (++organizations);
+        AddOrganization(organizationId, organization);
         return new Installation
         {
             Uuid = Guid.NewGuid(),
             AppSlug = "acme-portal",
-            OrganizationSlug = organization,
+            OrganizationId = organizationId,
             Status = status,
             InstalledAt = now.AddDays(-1),
             ProtectedAccessToken = expiresIn is null ? null : protector.Protect("token"),

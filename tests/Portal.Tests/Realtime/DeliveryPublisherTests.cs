@@ -42,5 +42,5 @@ public sealed class DeliveryPublisherTests
     }
 
     internal static DeliverySummary Summary(long id, string state = "Pending", DeliverySummaryKind kind = DeliverySummaryKind.Stored, string? summary = null) =>
-        new(id, kind, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "issue", "created", null, null, [], state, 0, summary, null);
+        new(id, kind, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "issue", "created", null, null, null, [], state, 0, summary, null);
 }

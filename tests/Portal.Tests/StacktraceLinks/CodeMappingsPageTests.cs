@@ -1,7 +1,6 @@
-using System.Security.Claims;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data.Entities;
-using Portal.SignIn;
+using Portal.Tenancy;
 using Portal.StacktraceLinks;
 using Portal.Tests.TestSupport;
 
@@ -18,7 +17,7 @@ public sealed class CodeMappingsPageTests() : PortalComponentTest(services =>
     [Fact]
     public void An_admin_adds_a_mapping_and_a_frame_shows_where_it_opens()
     {
-        Install("acme");
+        Install(Acme, "acme");
         Render<MudBlazor.MudPopoverProvider>();
         var cut = Render<CodeMappingsPage>();
 
@@ -35,7 +34,7 @@ public sealed class CodeMappingsPageTests() : PortalComponentTest(services =>
     [Fact]
     public void A_template_on_a_host_the_operator_did_not_allow_is_refused_with_the_reason()
     {
-        Install("acme");
+        Install(Acme, "acme");
         Render<MudBlazor.MudPopoverProvider>();
         var provider = Render<MudBlazor.MudSnackbarProvider>();
         var cut = Render<CodeMappingsPage>();
@@ -48,35 +47,45 @@ public sealed class CodeMappingsPageTests() : PortalComponentTest(services =>
     }
 
     [Fact]
-    public async Task A_member_sees_and_changes_only_their_organizations_mappings()
+    public async Task A_member_sees_only_their_organizations_mappings_and_only_a_manager_changes_them()
     {
-        Install("acme");
-        Install("globex");
+        Install(Acme, "acme");
+        Install(Globex, "globex");
+        int acmeMapping;
         using (var db = OpenDatabase())
         {
-            db.CodeMappings.Add(new CodeMapping { OrganizationSlug = "globex", StackRoot = "", SourceRoot = "", UrlTemplate = "https://github.com/globex/x/blob/main/{path}", CreatedBy = "t", CreatedAt = DateTimeOffset.UtcNow });
+            db.CodeMappings.Add(Mapping(Globex, "https://github.com/globex/x/blob/main/{path}"));
+            var acme = Mapping(Acme, "https://github.com/acme/x/blob/main/{path}");
+            db.CodeMappings.Add(acme);
             db.SaveChanges();
+            acmeMapping = acme.Id;
         }
 
-        Authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, "7"), new Claim(ClaimTypes.Name, "Jane"), new Claim(SentryClaimTypes.Organization, "acme"));
+        SignInAsMember((Acme, "member"));
         Render<MudBlazor.MudPopoverProvider>();
         var cut = Render<CodeMappingsPage>();
         var directory = Services.GetRequiredService<CodeMappingDirectory>();
-        var acme = new AccessScope(false, new HashSet<string> { "acme" });
+        var member = AccessScope.Reading(Acme);
+        var manager = AccessScope.Managing(Acme);
 
-        Assert.Empty(cut.FindAll("[data-testid=mapping]"));
-        Assert.False(await directory.DeleteAsync(acme, 1, TestContext.Current.CancellationToken));
-        Assert.Equal("You are not an admin of that organization.",
-            await directory.AddAsync(acme, new CodeMappingDraft("globex", null, "", "", "https://github.com/x/y/blob/main/{path}"), "Jane", TestContext.Current.CancellationToken));
+        Assert.Contains("github.com/acme", Assert.Single(cut.FindAll("[data-testid=mapping]")).TextContent, StringComparison.Ordinal);
+        Assert.True(cut.Find("[data-testid=delete-mapping]").HasAttribute("disabled"));
+        Assert.Contains(AccessMessages.ManagersOnly, cut.Find("[data-testid=managers-only]").TextContent, StringComparison.Ordinal);
+        Assert.False(await directory.DeleteAsync(member, acmeMapping, TestContext.Current.CancellationToken));
+        Assert.Equal(AccessMessages.ManagersOnly, await directory.AddAsync(member, Draft(Acme), "Jane", TestContext.Current.CancellationToken));
+        Assert.Equal("Pick one of your organizations.", await directory.AddAsync(manager, Draft(Globex), "Jane", TestContext.Current.CancellationToken));
+        Assert.Null(await directory.AddAsync(manager, Draft(Acme), "Jane", TestContext.Current.CancellationToken));
+        Assert.True(await directory.DeleteAsync(manager, acmeMapping, TestContext.Current.CancellationToken));
     }
+
+    private const long Acme = 42;
+    private const long Globex = 43;
+
+    private static CodeMapping Mapping(long organization, string template) =>
+        new() { OrganizationId = organization, StackRoot = "", SourceRoot = "", UrlTemplate = template, CreatedBy = "t", CreatedAt = DateTimeOffset.UtcNow };
+
+    private static CodeMappingDraft Draft(long organization) => new(organization, "web", "app:///", "", "https://github.com/x/y/blob/main/{path}");
 
     private static void Fill(IRenderedComponent<CodeMappingsPage> cut, string testId, string value) =>
         cut.Find($"input[data-testid={testId}], [data-testid={testId}] input").Input(value);
-
-    private void Install(string organization)
-    {
-        using var db = OpenDatabase();
-        db.Installations.Add(new Installation { Uuid = Guid.NewGuid(), AppSlug = "portal", OrganizationSlug = organization, Status = InstallationStatus.Installed, InstalledAt = DateTimeOffset.UtcNow });
-        db.SaveChanges();
-    }
 }

@@ -102,7 +102,7 @@ public sealed class StackFrameLinkTests
 
     private static CodeMapping Mapping(string stackRoot, string sourceRoot, string? project = null) => new()
     {
-        OrganizationSlug = "acme",
+        OrganizationId = 42,
         ProjectSlug = project,
         StackRoot = stackRoot,
         SourceRoot = sourceRoot,

@@ -20,6 +20,7 @@ internal static class InstallationServices
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<SentryApiClient>(provider, new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9/") }));
         services.AddSingleton<InstallationLocks>();
         services.AddSingleton<InstallationOrganizations>();
+        services.AddSingleton<InstallationRecords>();
         services.AddSingleton<InstallationTokenProtector>();
         services.AddSingleton<InstallationTokens>();
         services.AddSingleton<InstallationApi>();

@@ -10,7 +10,7 @@ using MudBlazor.Services;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Realtime;
-using Portal.SignIn;
+using Portal.Tenancy;
 
 namespace Portal.Tests.TestSupport;
 
@@ -27,8 +27,10 @@ public abstract class PortalComponentTest : BunitContext
     {
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton<IHostEnvironment>(new HostingEnvironment { EnvironmentName = Environments.Development });
-        Services.AddOptions<SignInOptions>();
+        Services.AddOptions<AccessOptions>().Configure(options => options.LocalDeveloperIsOperator = true);
         Services.AddSingleton<PortalAccess>();
+        Services.AddScoped<CircuitAccess>();
+        Services.AddSingleton<OrganizationDirectory>();
         Services.AddSingleton(new PortalDataSettings($"Data Source={databasePath}"));
         configure?.Invoke(Services);
         JSInterop.Mode = JSRuntimeMode.Loose;
@@ -37,14 +39,21 @@ public abstract class PortalComponentTest : BunitContext
         // The local developer of Development: an operator, who sees every organization.
         Authorization = this.AddAuthorization();
         Authorization.SetAuthorized("Local developer").SetClaims(
-            new Claim(ClaimTypes.NameIdentifier, SignInEndpoints.LocalUserId), new Claim(SentryClaimTypes.Operator, "true"));
+            new Claim(ClaimTypes.NameIdentifier, SentryClaimTypes.LocalDeveloperId), new Claim(SentryClaimTypes.Operator, "true"));
         Services.AddDbContextFactory<PortalDbContext>(options => options.UseSqlite($"Data Source={databasePath}"));
         Services.AddSingleton<DeliveryPublisher>();
         Services.AddSingleton<DeliveryHistory>();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
-        using var db = OpenDatabase();
-        db.Database.Migrate();
+        using (var db = OpenDatabase())
+        {
+            db.Database.Migrate();
+        }
+
+        AddOrganization(TestOrganizationId, "test-org");
     }
+
+    /// <summary>The organization <see cref="Delivery"/> puts deliveries in (as the sample installation's, id 5).</summary>
+    protected const long TestOrganizationId = 5;
 
     /// <summary>Who the rendered components see as signed in; tests may switch to a member.</summary>
     protected BunitAuthorizationContext Authorization { get; }
@@ -53,6 +62,27 @@ public abstract class PortalComponentTest : BunitContext
 
     protected PortalDbContext OpenDatabase() =>
         new(new DbContextOptionsBuilder<PortalDbContext>().UseSqlite($"Data Source={databasePath}").Options);
+
+    /// <summary>An organization the portal knows by id, named as Sentry would name it.</summary>
+    protected void AddOrganization(long id, string slug) =>
+        Services.GetRequiredService<OrganizationDirectory>().RecordAsync(id, slug, DateTimeOffset.UtcNow, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>An organization that installed the app: what a member must belong to to see anything.</summary>
+    protected void Install(long organizationId, string slug)
+    {
+        AddOrganization(organizationId, slug);
+        using var db = OpenDatabase();
+        db.Installations.Add(new Installation { Uuid = Guid.NewGuid(), AppSlug = "acme-portal", OrganizationId = organizationId, Status = InstallationStatus.Installed, InstalledAt = DateTimeOffset.UtcNow });
+        db.SaveChanges();
+    }
+
+    /// <summary>Signs the rendered components in as Sentry user 123, a member of these organizations in these roles.</summary>
+    protected void SignInAsMember(params (long Organization, string Role)[] memberships) =>
+        Authorization.SetClaims([
+            new Claim(ClaimTypes.NameIdentifier, "123"),
+            .. memberships.Select(m => new Claim(SentryClaimTypes.Organization, m.Organization.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+            .. memberships.Select(m => new Claim(SentryClaimTypes.OrganizationRole, SentryClaimTypes.RoleValue(m.Organization, m.Role))),
+        ]);
 
     protected void Store(params WebhookDelivery[] deliveries)
     {
@@ -72,7 +102,7 @@ public abstract class PortalComponentTest : BunitContext
             State = state,
             Flags = flags,
             ReceivedAt = DateTimeOffset.UtcNow,
-            OrganizationSlug = "test-org",
+            OrganizationId = TestOrganizationId,
         };
 
     protected override async ValueTask DisposeAsyncCore()

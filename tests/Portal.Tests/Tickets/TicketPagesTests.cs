@@ -1,7 +1,6 @@
-using System.Security.Claims;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data.Entities;
-using Portal.SignIn;
+using Portal.Tenancy;
 using Portal.Tests.TestSupport;
 using Portal.Tickets;
 
@@ -21,9 +20,9 @@ public sealed class TicketPagesTests() : PortalComponentTest(services =>
     [Fact]
     public void The_list_shows_the_tickets_of_the_readers_organizations_only()
     {
-        AddTicket("acme", 1, "Acme checkout crash");
-        AddTicket("globex", 2, "Globex secret project");
-        SignInAsMemberOf("acme");
+        AddTicket(Acme, 1, "Acme checkout crash");
+        AddTicket(Globex, 2, "Globex secret project");
+        SignInAsMemberOf(Acme, "owner");
         Render<MudBlazor.MudPopoverProvider>();
 
         var cut = Render<TicketsPage>();
@@ -37,7 +36,7 @@ public sealed class TicketPagesTests() : PortalComponentTest(services =>
     [Fact]
     public void A_ticket_page_shows_its_linked_issues_as_links_to_Sentry_and_its_text_inert()
     {
-        var ticket = AddTicket("acme", 17, "<script>window.__xss=1</script>", description: "line one\n<img src=x onerror=alert(1)>");
+        var ticket = AddTicket(Acme, 17, "<script>window.__xss=1</script>", description: "line one\n<img src=x onerror=alert(1)>");
         AddLink(ticket, 1170820242, "FRONT-END-9", "https://acme.sentry.io/issues/1170820242/");
         AddLink(ticket, 42, null, "javascript:alert(1)");
         Render<MudBlazor.MudPopoverProvider>();
@@ -60,8 +59,8 @@ public sealed class TicketPagesTests() : PortalComponentTest(services =>
     [Fact]
     public void Another_organizations_ticket_is_not_shown()
     {
-        var theirs = AddTicket("globex", 5, "Globex secret project");
-        SignInAsMemberOf("acme");
+        var theirs = AddTicket(Globex, 5, "Globex secret project");
+        SignInAsMemberOf(Acme, "owner");
         Render<MudBlazor.MudPopoverProvider>();
 
         var cut = Render<TicketPage>(parameters => parameters.Add(p => p.Id, theirs.Id));
@@ -73,7 +72,7 @@ public sealed class TicketPagesTests() : PortalComponentTest(services =>
     [Fact]
     public void An_admin_comments_on_a_ticket_and_sees_the_comment()
     {
-        var ticket = AddTicket("acme", 3, "Slow checkout");
+        var ticket = AddTicket(Acme, 3, "Slow checkout");
         Render<MudBlazor.MudPopoverProvider>();
         var cut = Render<TicketPage>(parameters => parameters.Add(p => p.Id, ticket.Id));
 
@@ -88,12 +87,12 @@ public sealed class TicketPagesTests() : PortalComponentTest(services =>
     [Fact]
     public async Task An_update_by_someone_outside_the_organization_changes_nothing()
     {
-        var ticket = AddTicket("globex", 9, "Globex work");
+        var ticket = AddTicket(Globex, 9, "Globex work");
         var service = Services.GetRequiredService<TicketService>();
-        var acmeMember = new AccessScope(false, new HashSet<string> { "acme" });
+        var acmeManager = AccessScope.Managing(Acme);
 
-        var updated = await service.UpdateAsync(ticket.Id, acmeMember, TicketStatus.Resolved, TicketPriority.High, null, TestContext.Current.CancellationToken);
-        var commented = await service.AddCommentAsync(ticket.Id, acmeMember, "hello", "mallory", TestContext.Current.CancellationToken);
+        var updated = await service.UpdateAsync(ticket.Id, acmeManager, TicketStatus.Resolved, TicketPriority.High, null, TestContext.Current.CancellationToken);
+        var commented = await service.AddCommentAsync(ticket.Id, acmeManager, "hello", "mallory", TestContext.Current.CancellationToken);
 
         Assert.False(updated);
         Assert.Null(commented);
@@ -102,23 +101,47 @@ public sealed class TicketPagesTests() : PortalComponentTest(services =>
         Assert.Empty(db.TicketComments);
     }
 
-    private void SignInAsMemberOf(string organization)
+    [Fact]
+    public async Task A_member_whose_role_may_not_manage_integrations_works_the_ticket_but_changes_nothing_Sentry_sees()
     {
-        using (var db = OpenDatabase())
-        {
-            db.Installations.Add(new Installation { Uuid = Guid.NewGuid(), AppSlug = "portal", OrganizationSlug = organization, Status = InstallationStatus.Installed, InstalledAt = DateTimeOffset.UtcNow });
-            db.SaveChanges();
-        }
+        var ticket = AddTicket(Acme, 4, "Checkout crash");
+        SignInAsMemberOf(Acme, "member");
+        Render<MudBlazor.MudPopoverProvider>();
+        var cut = Render<TicketPage>(parameters => parameters.Add(p => p.Id, ticket.Id));
+        var service = Services.GetRequiredService<TicketService>();
+        var member = AccessScope.Reading(Acme);
 
-        Authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, "123"), new Claim(ClaimTypes.Name, "Jane"), new Claim(SentryClaimTypes.Organization, organization));
+        var priority = await service.UpdateAsync(ticket.Id, member, TicketStatus.Open, TicketPriority.High, null, TestContext.Current.CancellationToken);
+        var status = await service.UpdateAsync(ticket.Id, member, TicketStatus.Resolved, TicketPriority.High, null, TestContext.Current.CancellationToken);
+        var comment = await service.AddCommentAsync(ticket.Id, member, "hello", "Jane", TestContext.Current.CancellationToken);
+
+        Assert.True(priority);
+        Assert.False(status);
+        Assert.Null(comment);
+        Assert.True(cut.Find("[data-testid=comment-add]").HasAttribute("disabled"));
+        Assert.True(cut.Find("[data-testid=link-issue]").HasAttribute("disabled"));
+        using var db = OpenDatabase();
+        var stored = db.Tickets.Single();
+        Assert.Equal((TicketStatus.Open, TicketPriority.High), (stored.Status, stored.Priority));
+        Assert.Empty(db.TicketComments);
     }
 
-    private Ticket AddTicket(string organization, int number, string title, string description = "")
+    private const long Acme = 42;
+    private const long Globex = 43;
+
+    private void SignInAsMemberOf(long organization, string role)
     {
+        Install(organization, organization == Acme ? "acme" : "globex");
+        SignInAsMember((organization, role));
+    }
+
+    private Ticket AddTicket(long organization, int number, string title, string description = "")
+    {
+        AddOrganization(organization, organization == Acme ? "acme" : "globex");
         using var db = OpenDatabase();
         var ticket = new Ticket
         {
-            OrganizationSlug = organization, Number = number, Title = title, Description = description, CreatedBy = "test",
+            OrganizationId = organization, Number = number, Title = title, Description = description, CreatedBy = "test",
             CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
         };
         db.Tickets.Add(ticket);
@@ -131,7 +154,7 @@ public sealed class TicketPagesTests() : PortalComponentTest(services =>
         using var db = OpenDatabase();
         db.IssueLinks.Add(new IssueLink
         {
-            TicketId = ticket.Id, OrganizationSlug = ticket.OrganizationSlug, SentryIssueId = issueId, InstallationUuid = Guid.NewGuid(),
+            TicketId = ticket.Id, OrganizationId = ticket.OrganizationId, SentryIssueId = issueId, InstallationUuid = Guid.NewGuid(),
             ShortId = shortId, ProjectSlug = "front-end", WebUrl = webUrl, LinkedBy = "Jane", LinkedAt = DateTimeOffset.UtcNow,
         });
         db.SaveChanges();
