@@ -1,18 +1,10 @@
 using System.Net;
-using Microsoft.AspNetCore.SignalR.Client;
 using Portal.IntegrationTests.TestSupport;
 
 namespace Portal.IntegrationTests.SignIn;
 
-public sealed class SigningInWithSentryTests : InstallationTestHost
+public sealed class SigningInWithSentryTests : SignInTestHost
 {
-    protected override void Configure(PortalFactory portal)
-    {
-        portal.Settings["SignIn:ClientId"] = FakeSentry.OAuthClientId;
-        portal.Settings["SignIn:ClientSecret"] = FakeSentry.OAuthClientSecret;
-        portal.Settings["SignIn:OperatorUserIds:0"] = "999";
-    }
-
     [Fact]
     public async Task The_round_trip_through_Sentry_signs_the_person_in_with_PKCE_and_returns_to_the_page_asked_for()
     {
@@ -175,54 +167,6 @@ public sealed class SigningInWithSentryTests : InstallationTestHost
         // The live "stored" message already names the organization, so members hear of it before processing.
         Assert.Contains(memberHub, summary => summary.Kind == global::Portal.Realtime.DeliverySummaryKind.Stored);
         Assert.Contains(operatorHub, summary => summary.OrganizationSlug == "globex");
-    }
-
-    private async Task DeliverIssueAsync(FakeInstallation installation, string issueId)
-    {
-        var body = System.Text.Encoding.ASCII.GetBytes(System.Text.Encoding.ASCII.GetString(SampleDeliveries.Named("webhook.issue.created.json").Body)
-            .Replace(PortalWithSentryFactory.SampleInstallation, installation.Uuid.ToString(), StringComparison.Ordinal)
-            .Replace("1170820242", issueId, StringComparison.Ordinal));
-        using var request = SignedRequests.Webhook("issue", body, FakeSentry.ClientSecret,
-            timestamp: Time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        using var response = await Portal.CreateClient().SendAsync(request, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        await Portal.ProcessedDeliveryAsync(body);
-    }
-
-    private async Task<(HttpClient Browser, string Cookie)> SignInAsync(FakeUser user)
-    {
-        Sentry.SignedInUser = user;
-        var browser = Browser();
-        using var signedIn = await browser.GetAsync(await ThroughSentryAsync(browser, "/"), TestContext.Current.CancellationToken);
-        var cookie = signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("portal.session=", StringComparison.Ordinal)).Split(';')[0];
-        return (browser, cookie);
-    }
-
-    private async Task<Microsoft.AspNetCore.SignalR.Client.HubConnection> SubscribeAsync(string cookie, System.Collections.Concurrent.ConcurrentQueue<Portal.Realtime.DeliverySummary> received)
-    {
-        var connection = new Microsoft.AspNetCore.SignalR.Client.HubConnectionBuilder()
-            .WithUrl(new Uri(Portal.Server.BaseAddress, "/hubs/deliveries"), options =>
-            {
-                options.HttpMessageHandlerFactory = _ => Portal.Server.CreateHandler();
-                options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.LongPolling;
-                options.Headers["Cookie"] = cookie;
-            })
-            .Build();
-        connection.On<Portal.Realtime.DeliverySummary>("delivery", received.Enqueue);
-        await connection.StartAsync(TestContext.Current.CancellationToken);
-        await connection.InvokeAsync("Subscribe", (long?)null, TestContext.Current.CancellationToken);
-        return connection;
-    }
-
-    // The browser's trip: the portal's challenge, then Sentry's authorize page, which sends it back with a code.
-    private static async Task<string> ThroughSentryAsync(HttpClient browser, string returnUrl)
-    {
-        using var challenge = await browser.GetAsync($"/signin/sentry?returnUrl={Uri.EscapeDataString(returnUrl)}", TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.Redirect, challenge.StatusCode);
-        using var sentry = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
-        using var authorized = await sentry.GetAsync(challenge.Headers.Location, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.Redirect, authorized.StatusCode);
-        return authorized.Headers.Location!.PathAndQuery;
     }
 
     private static async Task AssertFailurePageAsync(HttpClient browser, HttpResponseMessage redirect)

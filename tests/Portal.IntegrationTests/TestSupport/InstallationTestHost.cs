@@ -97,9 +97,9 @@ public abstract class InstallationTestHost : IAsyncLifetime
     }
 
     /// <summary>Installs through the redirect, as a user would, and returns the installation.</summary>
-    protected async Task<FakeInstallation> InstallAsync(string organizationSlug = "acme")
+    protected async Task<FakeInstallation> InstallAsync(string organizationSlug = "acme", long? organizationId = null)
     {
-        var installation = Sentry.AddInstallation(organizationSlug);
+        var installation = Sentry.AddInstallation(organizationSlug, organizationId);
         using var response = await OpenSetupLinkAsync(installation, Sentry.IssueGrant(installation));
         Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
         return installation;
