@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.IO.Pipelines;
 using System.Reflection;
 using Microsoft.Net.Http.Headers;
 
@@ -71,47 +71,62 @@ public sealed class SentryRequest
             return new SentryRequest(request, [], SentryRequestRejection.UnsupportedMediaType);
         }
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        deadline.CancelAfter(BodyDeadline);
-        try
-        {
-            var body = await ReadBodyAsync(request, metadata.MaxBodyBytes, deadline.Token);
-            return body is null
-                ? new SentryRequest(request, [], SentryRequestRejection.TooLarge)
-                : new SentryRequest(request, body, SentryRequestRejection.None);
-        }
-        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
-        {
-            return new SentryRequest(request, [], SentryRequestRejection.TooSlow);
-        }
+        var (body, rejection) = await ReadBodyAsync(context, metadata.MaxBodyBytes);
+        return new SentryRequest(request, body, rejection);
     }
 
     private static bool IsJson(string? contentType) =>
         MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
         && mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
 
-    // Returns null as soon as more than maxBytes have arrived (chunked bodies have no Content-Length to check first).
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    // Copies the body out of Kestrel's pipe as it arrives, so it is held once.
+    // The deadline cancels the pending read rather than a token: a read cancelled by its token leaves Kestrel's body
+    // reader mid-read, and Kestrel's drain after the 408 then logs an error with a stack trace for every such request.
+    private static async Task<(byte[] Body, SentryRequestRejection Rejection)> ReadBodyAsync(
+        HttpContext context, int maxBytes)
     {
-        var reader = request.BodyReader;
-        while (true)
+        var reader = context.Request.BodyReader;
+        var time = context.RequestServices.GetRequiredService<TimeProvider>();
+        using var body = new MemoryStream(context.Request.ContentLength is { } length ? (int)length : 0);
+        using var deadline = time.CreateTimer(static state => ((PipeReader)state!).CancelPendingRead(), reader, BodyDeadline, Timeout.InfiniteTimeSpan);
+        try
         {
-            var result = await reader.ReadAsync(cancellationToken);
-            var buffer = result.Buffer;
-            if (buffer.Length > maxBytes)
+            while (true)
             {
-                reader.AdvanceTo(buffer.Start, buffer.End);
-                return null;
-            }
+                var result = await reader.ReadAsync(context.RequestAborted);
+                var buffer = result.Buffer;
+                var total = body.Length + buffer.Length;
+                if (total > maxBytes)
+                {
+                    reader.AdvanceTo(buffer.End);
+                    return ([], SentryRequestRejection.TooLarge);
+                }
 
-            if (result.IsCompleted || result.IsCanceled)
-            {
-                var body = buffer.ToArray();
+                foreach (var segment in buffer)
+                {
+                    body.Write(segment.Span);
+                }
+
                 reader.AdvanceTo(buffer.End);
-                return body;
-            }
+                if (result.IsCompleted)
+                {
+                    return (body.Length == body.Capacity ? body.GetBuffer() : body.ToArray(), SentryRequestRejection.None);
+                }
 
-            reader.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCanceled)
+                {
+                    return ([], SentryRequestRejection.TooSlow);
+                }
+            }
+        }
+        catch (BadHttpRequestException exception)
+        {
+            // Kestrel's own verdicts on the body: its minimum data rate, or a client that closed before the end.
+            return ([], exception.StatusCode == StatusCodes.Status408RequestTimeout ? SentryRequestRejection.TooSlow : SentryRequestRejection.Incomplete);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return ([], SentryRequestRejection.Incomplete);
         }
     }
 }

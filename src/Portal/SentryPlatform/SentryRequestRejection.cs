@@ -12,4 +12,7 @@ public enum SentryRequestRejection
 
     /// <summary>The body did not arrive within <see cref="SentryRequest.BodyDeadline"/> (408); Sentry sends it at once.</summary>
     TooSlow,
+
+    /// <summary>The client closed the connection before the body ended; nobody is left to read the answer (400).</summary>
+    Incomplete,
 }

@@ -19,7 +19,11 @@ internal sealed partial class SentrySignatureFilter(
             case SentryRequestRejection.UnsupportedMediaType:
                 return TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType);
             case SentryRequestRejection.TooSlow:
+                // The rest of that body is not worth waiting for on a connection kept alive.
+                context.HttpContext.Response.Headers.Connection = "close";
                 return TypedResults.StatusCode(StatusCodes.Status408RequestTimeout);
+            case SentryRequestRejection.Incomplete:
+                return TypedResults.BadRequest();
         }
 
         // A service hook's key is that hook's own secret, found by the GUID it sends.
