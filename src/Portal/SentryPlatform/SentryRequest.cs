@@ -10,8 +10,11 @@ namespace Portal.SentryPlatform;
 /// </summary>
 public sealed class SentryRequest
 {
-    private SentryRequest(HttpRequest request, byte[] body, SentryRequestRejection rejection)
+    private readonly BodyReservation? reservation;
+
+    private SentryRequest(HttpRequest request, byte[] body, SentryRequestRejection rejection, BodyReservation? reservation = null)
     {
+        this.reservation = reservation;
         Body = body;
         Rejection = rejection;
         var headers = request.Headers;
@@ -48,7 +51,10 @@ public sealed class SentryRequest
 
     public string ServiceHookSignature { get; }
 
-    /// <summary>Minimal-API binder: size first (reading stops at the limit), then content type; never parses JSON.</summary>
+    /// <summary>
+    /// Minimal-API binder: size first (reading stops at the limit), then content type, then a share of the
+    /// <see cref="UnverifiedBodyBudget"/>; never parses JSON.
+    /// </summary>
     public static async ValueTask<SentryRequest?> BindAsync(HttpContext context, ParameterInfo parameter)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -71,19 +77,32 @@ public sealed class SentryRequest
             return new SentryRequest(request, [], SentryRequestRejection.UnsupportedMediaType);
         }
 
-        var (body, rejection) = await ReadBodyAsync(context, metadata.MaxBodyBytes);
-        return new SentryRequest(request, body, rejection);
+        // Reserved before a byte is read, so a refusal buffers nothing; given back by the signature filter, or at the
+        // end of the request whatever happens in between.
+        var budget = context.RequestServices.GetRequiredService<UnverifiedBodyBudget>();
+        var reservation = request.ContentLength is { } length ? budget.TryReserve(length) : budget.Open();
+        if (reservation is null)
+        {
+            return new SentryRequest(request, [], SentryRequestRejection.OverBudget);
+        }
+
+        context.Response.RegisterForDispose(reservation);
+        var (body, rejection) = await ReadBodyAsync(context, metadata.MaxBodyBytes, reservation);
+        return new SentryRequest(request, body, rejection, reservation);
     }
+
+    /// <summary>Gives back this request's share of the <see cref="UnverifiedBodyBudget"/>: its signature has been checked.</summary>
+    internal void ReleaseUnverifiedBody() => reservation?.Dispose();
 
     private static bool IsJson(string? contentType) =>
         MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
         && mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
 
-    // Copies the body out of Kestrel's pipe as it arrives, so it is held once.
+    // Copies the body out of Kestrel's pipe as it arrives, so it is held once, in the array the reservation paid for.
     // The deadline cancels the pending read rather than a token: a read cancelled by its token leaves Kestrel's body
     // reader mid-read, and Kestrel's drain after the 408 then logs an error with a stack trace for every such request.
     private static async Task<(byte[] Body, SentryRequestRejection Rejection)> ReadBodyAsync(
-        HttpContext context, int maxBytes)
+        HttpContext context, int maxBytes, BodyReservation reservation)
     {
         var reader = context.Request.BodyReader;
         var time = context.RequestServices.GetRequiredService<TimeProvider>();
@@ -96,10 +115,10 @@ public sealed class SentryRequest
                 var result = await reader.ReadAsync(context.RequestAborted);
                 var buffer = result.Buffer;
                 var total = body.Length + buffer.Length;
-                if (total > maxBytes)
+                if (total > maxBytes || !reservation.TryGrowTo(total))
                 {
                     reader.AdvanceTo(buffer.End);
-                    return ([], SentryRequestRejection.TooLarge);
+                    return ([], total > maxBytes ? SentryRequestRejection.TooLarge : SentryRequestRejection.OverBudget);
                 }
 
                 foreach (var segment in buffer)
