@@ -12,13 +12,18 @@ internal static class PortalUiRegistration
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.AddTrustedProxies();
         builder.AddBrowserRateLimits();
         return builder;
     }
 
-    /// <summary>Errors, security headers, status-code pages, sign-in, antiforgery and rate limits, in that order.</summary>
+    /// <summary>
+    /// Forwarded headers from trusted proxies, errors, security headers, status-code pages, sign-in, antiforgery and
+    /// rate limits, in that order.
+    /// </summary>
     public static WebApplication UsePortalPipeline(this WebApplication app)
     {
+        app.UseTrustedProxies();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);

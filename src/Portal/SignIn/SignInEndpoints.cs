@@ -21,13 +21,13 @@ internal static class SignInEndpoints
     {
         var signIn = app.MapGroup("").AllowAnonymous().WithMetadata(new SkipStatusCodePagesAttribute());
         signIn.MapGet("/signin", SignInPageAsync);
-        signIn.MapGet("/signin/sentry", ChallengeSentry).RequireRateLimiting(BrowserRateLimits.Anonymous);
+        signIn.MapGet("/signin/sentry", ChallengeSentry).RequireRateLimiting(BrowserRateLimits.SignIn);
         signIn.MapGet("/signin/failed", Failed);
         signIn.MapGet("/signin/no-access", NoAccess);
         signIn.MapPost("/signout", (Delegate)SignOutAsync);
         if (LocalSignInAllowed(app.Environment, app.Services.GetRequiredService<IOptions<SignInOptions>>().Value))
         {
-            signIn.MapPost("/signin/local", LocalSignInAsync).RequireRateLimiting(BrowserRateLimits.Anonymous);
+            signIn.MapPost("/signin/local", LocalSignInAsync).RequireRateLimiting(BrowserRateLimits.SignIn);
         }
 
         return app;
