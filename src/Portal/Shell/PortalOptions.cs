@@ -12,6 +12,12 @@ public sealed class PortalOptions
     public Uri? PublicBaseUrl { get; set; }
 
     /// <summary>
+    /// Other sites' origins (<c>https://dashboard.example.com</c>) whose pages may open the SignalR hubs in a browser;
+    /// the portal's own origin and <see cref="PublicBaseUrl"/>'s are always allowed (<see cref="CrossOriginHubGuard"/>).
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>
     /// Requests one address may make per minute to the installation redirect, and separately to sign-in (the start
     /// of "Sign in with Sentry" and the local sign-in): each purpose has its own bucket of this size.
     /// </summary>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
 namespace Portal.Shell;
@@ -8,7 +9,8 @@ internal static class PortalUiRegistration
     /// <summary>Razor components on interactive server rendering, MudBlazor, health checks.</summary>
     public static IHostApplicationBuilder AddPortalUi(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.SectionName);
+        builder.Services.AddOptionsWithValidateOnStart<PortalOptions>().BindConfiguration(PortalOptions.SectionName);
+        builder.Services.AddSingleton<IValidateOptions<PortalOptions>, PortalOptionsValidator>();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
@@ -18,8 +20,8 @@ internal static class PortalUiRegistration
     }
 
     /// <summary>
-    /// Forwarded headers from trusted proxies, errors, security headers, status-code pages, sign-in, antiforgery and
-    /// rate limits, in that order.
+    /// Forwarded headers from trusted proxies, errors, security headers, the hubs' origin check, status-code pages,
+    /// sign-in, antiforgery and rate limits, in that order.
     /// </summary>
     public static WebApplication UsePortalPipeline(this WebApplication app)
     {
@@ -31,6 +33,7 @@ internal static class PortalUiRegistration
         }
 
         app.UseMiddleware<SecurityHeaders>();
+        app.UseMiddleware<CrossOriginHubGuard>();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 
         app.UseAuthentication();
