@@ -6,34 +6,51 @@ namespace Portal.SentryPlatform;
 /// </summary>
 internal sealed class BodyReservation(UnverifiedBodyBudget budget) : IDisposable
 {
+    private readonly Lock gate = new();
     private long bytes;
-    private int released;
+    private bool released;
 
-    public long Bytes => Interlocked.Read(ref bytes);
+    public long Bytes
+    {
+        get
+        {
+            lock (gate)
+            {
+                return bytes;
+            }
+        }
+    }
 
     /// <summary>Makes the reservation <paramref name="totalBytes"/> large; false when the budget cannot give that much.</summary>
     public bool TryGrowTo(long totalBytes)
     {
-        var held = Bytes;
-        if (totalBytes <= held)
+        lock (gate)
         {
+            if (totalBytes <= bytes)
+            {
+                return true;
+            }
+
+            if (released || !budget.TryTake(totalBytes - bytes, totalBytes))
+            {
+                return false;
+            }
+
+            bytes = totalBytes;
             return true;
         }
-
-        if (Volatile.Read(ref released) == 1 || !budget.TryTake(totalBytes - held, totalBytes))
-        {
-            return false;
-        }
-
-        Interlocked.Add(ref bytes, totalBytes - held);
-        return true;
     }
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref released, 1) == 0)
+        lock (gate)
         {
-            budget.Give(Interlocked.Exchange(ref bytes, 0));
+            if (!released)
+            {
+                released = true;
+                budget.Give(bytes);
+                bytes = 0;
+            }
         }
     }
 }
