@@ -44,7 +44,7 @@ public sealed class SlowBodyTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.RequestTimeout, (await response)!.Status);
         Assert.Equal("close", (await response)!.Headers["Connection"]);
-        Assert.True(await connection.IsClosedByServerAsync(Cancel));
+        Assert.True(await connection.WaitForServerCloseAsync(TimeSpan.FromSeconds(30), Cancel), "the server kept the connection open");
         Assert.Equal(0, factory.Services.GetRequiredService<UnverifiedBodyBudget>().HeldBytes);
         Assert.DoesNotContain(factory.Logs.Lines, line => IsWarningOrWorse(line) && (line.Contains("   at ", StringComparison.Ordinal) || line.Contains("Exception", StringComparison.Ordinal)));
     }

@@ -78,18 +78,24 @@ internal sealed class RawHttpConnection : IAsyncDisposable
         return new RawResponse(status, headers);
     }
 
-    /// <summary>True once the server has closed its side (a read returns nothing).</summary>
-    public async Task<bool> IsClosedByServerAsync(CancellationToken cancellationToken)
+    /// <summary>True once the server has closed its side (a read returns nothing); false if it has not within <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForServerCloseAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
         var buffer = new byte[4096];
         try
         {
-            while (await stream.ReadAsync(buffer, cancellationToken) > 0)
+            while (await stream.ReadAsync(buffer, deadline.Token) > 0)
             {
             }
         }
         catch (IOException)
         {
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
         }
 
         return true;
