@@ -19,7 +19,7 @@ internal static partial class InstallationEndpoints
         app.MapGet("/sentry/setup", SetupAsync)
             .WithName("CompleteSentryInstallation")
             .AllowAnonymous()
-            .RequireRateLimiting(Portal.Shell.BrowserRateLimits.Anonymous)
+            .RequireRateLimiting(Portal.Shell.BrowserRateLimits.InstallationRedirect)
             .WithMetadata(new SkipStatusCodePagesAttribute());
         return app;
     }

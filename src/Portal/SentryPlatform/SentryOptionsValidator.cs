@@ -3,8 +3,11 @@ using Microsoft.Extensions.Options;
 namespace Portal.SentryPlatform;
 
 /// <summary>Names the missing key, so a misconfigured production start fails with a message an operator can act on.</summary>
-internal sealed class SentryOptionsValidator(IHostEnvironment environment) : IValidateOptions<SentryOptions>
+internal sealed class SentryOptionsValidator(IHostEnvironment environment, TimeProvider time) : IValidateOptions<SentryOptions>
 {
+    /// <summary>How far ahead the previous secret may stay valid: a rotation is days, not a second secret for good.</summary>
+    public static readonly TimeSpan LongestRotation = TimeSpan.FromDays(7);
+
     public ValidateOptionsResult Validate(string? name, SentryOptions options)
     {
         var failures = new List<string>();
@@ -54,6 +57,10 @@ internal sealed class SentryOptionsValidator(IHostEnvironment environment) : IVa
         if (!string.IsNullOrEmpty(options.PreviousClientSecret) && options.PreviousClientSecretExpiresAt is null)
         {
             failures.Add("Sentry:PreviousClientSecretExpiresAt is required with Sentry:PreviousClientSecret, so the old secret stops working on its own.");
+        }
+        else if (!string.IsNullOrEmpty(options.PreviousClientSecret) && options.PreviousClientSecretExpiresAt > time.GetUtcNow() + LongestRotation)
+        {
+            failures.Add($"Sentry:PreviousClientSecretExpiresAt must be at most {LongestRotation.TotalDays:0} days ahead ({options.PreviousClientSecretExpiresAt:O} is later): finish the rotation within a week.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

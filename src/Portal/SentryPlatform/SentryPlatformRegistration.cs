@@ -11,13 +11,19 @@ internal static class SentryPlatformRegistration
     private static readonly string UserAgent =
         $"SentryAppPortal/{typeof(SentryPlatformRegistration).Assembly.GetName().Version?.ToString(3) ?? "1.0.0"}";
 
-    /// <summary>Validated <see cref="SentryOptions"/>, the clock, and the signing keys the signature filter uses.</summary>
+    /// <summary>
+    /// Validated <see cref="SentryOptions"/>, the clock, the signing keys the signature filter uses and the budget of
+    /// bodies read before it runs.
+    /// </summary>
     public static IHostApplicationBuilder AddSentryPlatform(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptionsWithValidateOnStart<SentryOptions>().BindConfiguration(SentryOptions.SectionName);
         builder.Services.AddSingleton<IValidateOptions<SentryOptions>, SentryOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SentrySigningKeys>();
+        builder.Services.AddOptionsWithValidateOnStart<IntakeOptions>().BindConfiguration(IntakeOptions.SectionName);
+        builder.Services.AddSingleton<IValidateOptions<IntakeOptions>, IntakeOptionsValidator>();
+        builder.Services.AddSingleton<UnverifiedBodyBudget>();
         builder.Services.AddHttpClient<SentryApiClient>(ConfigureApiClient)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {

@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.IO.Pipelines;
 using System.Reflection;
 using Microsoft.Net.Http.Headers;
 
@@ -10,8 +10,11 @@ namespace Portal.SentryPlatform;
 /// </summary>
 public sealed class SentryRequest
 {
-    private SentryRequest(HttpRequest request, byte[] body, SentryRequestRejection rejection)
+    private readonly BodyReservation? reservation;
+
+    private SentryRequest(HttpRequest request, byte[] body, SentryRequestRejection rejection, BodyReservation? reservation = null)
     {
+        this.reservation = reservation;
         Body = body;
         Rejection = rejection;
         var headers = request.Headers;
@@ -48,7 +51,10 @@ public sealed class SentryRequest
 
     public string ServiceHookSignature { get; }
 
-    /// <summary>Minimal-API binder: size first (reading stops at the limit), then content type; never parses JSON.</summary>
+    /// <summary>
+    /// Minimal-API binder: size first (reading stops at the limit), then content type, then a share of the
+    /// <see cref="UnverifiedBodyBudget"/>; never parses JSON.
+    /// </summary>
     public static async ValueTask<SentryRequest?> BindAsync(HttpContext context, ParameterInfo parameter)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -71,47 +77,75 @@ public sealed class SentryRequest
             return new SentryRequest(request, [], SentryRequestRejection.UnsupportedMediaType);
         }
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        deadline.CancelAfter(BodyDeadline);
-        try
+        // Reserved before a byte is read, so a refusal buffers nothing; given back by the signature filter, or at the
+        // end of the request whatever happens in between.
+        var budget = context.RequestServices.GetRequiredService<UnverifiedBodyBudget>();
+        var reservation = request.ContentLength is { } length ? budget.TryReserve(length) : budget.Open();
+        if (reservation is null)
         {
-            var body = await ReadBodyAsync(request, metadata.MaxBodyBytes, deadline.Token);
-            return body is null
-                ? new SentryRequest(request, [], SentryRequestRejection.TooLarge)
-                : new SentryRequest(request, body, SentryRequestRejection.None);
+            return new SentryRequest(request, [], SentryRequestRejection.OverBudget);
         }
-        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
-        {
-            return new SentryRequest(request, [], SentryRequestRejection.TooSlow);
-        }
+
+        context.Response.RegisterForDispose(reservation);
+        var (body, rejection) = await ReadBodyAsync(context, metadata.MaxBodyBytes, reservation);
+        return new SentryRequest(request, body, rejection, reservation);
     }
+
+    /// <summary>Gives back this request's share of the <see cref="UnverifiedBodyBudget"/>: its signature has been checked.</summary>
+    internal void ReleaseUnverifiedBody() => reservation?.Dispose();
 
     private static bool IsJson(string? contentType) =>
         MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
         && mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
 
-    // Returns null as soon as more than maxBytes have arrived (chunked bodies have no Content-Length to check first).
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    // Copies the body out of Kestrel's pipe as it arrives, so it is held once, in the array the reservation paid for.
+    // The deadline cancels the pending read rather than a token: a read cancelled by its token leaves Kestrel's body
+    // reader mid-read, and Kestrel's drain after the 408 then logs an error with a stack trace for every such request.
+    private static async Task<(byte[] Body, SentryRequestRejection Rejection)> ReadBodyAsync(
+        HttpContext context, int maxBytes, BodyReservation reservation)
     {
-        var reader = request.BodyReader;
-        while (true)
+        var reader = context.Request.BodyReader;
+        var time = context.RequestServices.GetRequiredService<TimeProvider>();
+        using var body = new MemoryStream(context.Request.ContentLength is { } length ? (int)length : 0);
+        using var deadline = time.CreateTimer(static state => ((PipeReader)state!).CancelPendingRead(), reader, BodyDeadline, Timeout.InfiniteTimeSpan);
+        try
         {
-            var result = await reader.ReadAsync(cancellationToken);
-            var buffer = result.Buffer;
-            if (buffer.Length > maxBytes)
+            while (true)
             {
-                reader.AdvanceTo(buffer.Start, buffer.End);
-                return null;
-            }
+                var result = await reader.ReadAsync(context.RequestAborted);
+                var buffer = result.Buffer;
+                var total = body.Length + buffer.Length;
+                if (total > maxBytes || !reservation.TryGrowTo(total))
+                {
+                    reader.AdvanceTo(buffer.End);
+                    return ([], total > maxBytes ? SentryRequestRejection.TooLarge : SentryRequestRejection.OverBudget);
+                }
 
-            if (result.IsCompleted || result.IsCanceled)
-            {
-                var body = buffer.ToArray();
+                foreach (var segment in buffer)
+                {
+                    body.Write(segment.Span);
+                }
+
                 reader.AdvanceTo(buffer.End);
-                return body;
-            }
+                if (result.IsCompleted)
+                {
+                    return (body.Length == body.Capacity ? body.GetBuffer() : body.ToArray(), SentryRequestRejection.None);
+                }
 
-            reader.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCanceled)
+                {
+                    return ([], SentryRequestRejection.TooSlow);
+                }
+            }
+        }
+        catch (BadHttpRequestException exception)
+        {
+            // Kestrel's own verdicts on the body: its minimum data rate, or a client that closed before the end.
+            return ([], exception.StatusCode == StatusCodes.Status408RequestTimeout ? SentryRequestRejection.TooSlow : SentryRequestRejection.Incomplete);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return ([], SentryRequestRejection.Incomplete);
         }
     }
 }

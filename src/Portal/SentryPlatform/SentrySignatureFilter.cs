@@ -19,7 +19,16 @@ internal sealed partial class SentrySignatureFilter(
             case SentryRequestRejection.UnsupportedMediaType:
                 return TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType);
             case SentryRequestRejection.TooSlow:
+                // The rest of that body is not worth waiting for on a connection kept alive.
+                context.HttpContext.Response.Headers.Connection = "close";
                 return TypedResults.StatusCode(StatusCodes.Status408RequestTimeout);
+            case SentryRequestRejection.OverBudget:
+                // Sentry retries a 503; the rest of a body that did not fit is not worth reading.
+                context.HttpContext.Response.Headers.Connection = "close";
+                context.HttpContext.Response.Headers.RetryAfter = Portal.Webhooks.WebhookEndpoints.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            case SentryRequestRejection.Incomplete:
+                return TypedResults.BadRequest();
         }
 
         // A service hook's key is that hook's own secret, found by the GUID it sends.
@@ -32,6 +41,10 @@ internal sealed partial class SentrySignatureFilter(
             SentrySignatureScheme.ServiceHook => SentrySignature.Check(request.Body, request.ServiceHookSignature, hookKeys),
             _ => throw new InvalidOperationException($"Unknown signature scheme {caller.Scheme}."),
         };
+
+        // Verified or not, the body is no longer a stranger's to hold (a refusal above, or an exception, ends the
+        // request, which gives the reservation back too).
+        request.ReleaseUnverifiedBody();
 
         if (check != SignatureCheck.Valid)
         {

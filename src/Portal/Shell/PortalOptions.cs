@@ -11,7 +11,16 @@ public sealed class PortalOptions
     /// </summary>
     public Uri? PublicBaseUrl { get; set; }
 
-    /// <summary>Requests one address may make per minute to the installation redirect and the start of sign-in.</summary>
+    /// <summary>
+    /// Other sites' origins (<c>https://dashboard.example.com</c>) whose pages may open the SignalR hubs in a browser;
+    /// the portal's own origin and <see cref="PublicBaseUrl"/>'s are always allowed (<see cref="CrossOriginHubGuard"/>).
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>
+    /// Requests one address may make per minute to the installation redirect, and separately to sign-in (the start
+    /// of "Sign in with Sentry" and the local sign-in): each purpose has its own bucket of this size.
+    /// </summary>
     public int AnonymousRequestsPerMinute { get; set; } = 60;
 
     /// <summary>The project key Sentry shows before a ticket's number (<c>PORTAL#17</c>).</summary>

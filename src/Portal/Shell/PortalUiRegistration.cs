@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
 namespace Portal.Shell;
@@ -8,17 +9,23 @@ internal static class PortalUiRegistration
     /// <summary>Razor components on interactive server rendering, MudBlazor, health checks.</summary>
     public static IHostApplicationBuilder AddPortalUi(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.SectionName);
+        builder.Services.AddOptionsWithValidateOnStart<PortalOptions>().BindConfiguration(PortalOptions.SectionName);
+        builder.Services.AddSingleton<IValidateOptions<PortalOptions>, PortalOptionsValidator>();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.AddTrustedProxies();
         builder.AddBrowserRateLimits();
         return builder;
     }
 
-    /// <summary>Errors, security headers, status-code pages, sign-in, antiforgery and rate limits, in that order.</summary>
+    /// <summary>
+    /// Forwarded headers from trusted proxies, errors, security headers, the hubs' origin check, status-code pages,
+    /// sign-in, antiforgery and rate limits, in that order.
+    /// </summary>
     public static WebApplication UsePortalPipeline(this WebApplication app)
     {
+        app.UseTrustedProxies();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
@@ -26,6 +33,7 @@ internal static class PortalUiRegistration
         }
 
         app.UseMiddleware<SecurityHeaders>();
+        app.UseMiddleware<CrossOriginHubGuard>();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 
         app.UseAuthentication();

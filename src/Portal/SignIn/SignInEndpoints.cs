@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,13 +20,13 @@ internal static class SignInEndpoints
     {
         var signIn = app.MapGroup("").AllowAnonymous().WithMetadata(new SkipStatusCodePagesAttribute());
         signIn.MapGet("/signin", SignInPageAsync);
-        signIn.MapGet("/signin/sentry", ChallengeSentry).RequireRateLimiting(BrowserRateLimits.Anonymous);
+        signIn.MapGet("/signin/sentry", ChallengeSentry).RequireRateLimiting(BrowserRateLimits.SignIn);
         signIn.MapGet("/signin/failed", Failed);
         signIn.MapGet("/signin/no-access", NoAccess);
         signIn.MapPost("/signout", (Delegate)SignOutAsync);
         if (LocalSignInAllowed(app.Environment, app.Services.GetRequiredService<IOptions<SignInOptions>>().Value))
         {
-            signIn.MapPost("/signin/local", LocalSignInAsync).RequireRateLimiting(BrowserRateLimits.Anonymous);
+            signIn.MapPost("/signin/local", LocalSignInAsync).RequireRateLimiting(BrowserRateLimits.SignIn);
         }
 
         return app;
@@ -58,8 +59,15 @@ internal static class SignInEndpoints
         return TypedResults.LocalRedirect(ReturnUrl.Safe(returnUrl));
     }
 
-    private static async Task<RedirectHttpResult> SignOutAsync(HttpContext context)
+    // Minimal APIs check antiforgery only on endpoints that bind a form, and this one binds nothing: without asking
+    // here, any site could sign a person out with a cross-site POST.
+    private static async Task<Results<RedirectHttpResult, BadRequest>> SignOutAsync(HttpContext context, IAntiforgery antiforgery)
     {
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return TypedResults.BadRequest();
+        }
+
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         return TypedResults.LocalRedirect("/signin");
     }
