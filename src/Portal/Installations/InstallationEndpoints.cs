@@ -58,8 +58,10 @@ internal static partial class InstallationEndpoints
             SetupResult.VerificationFailed => Page(StatusCodes.Status502BadGateway, "Installed, but not yet confirmed",
                 $"The portal received its access to your organization, but Sentry did not accept the verification: {outcome.Detail}",
                 "Nothing is lost and you need not do anything: the portal retries the verification on its own. Until it succeeds, Sentry lists the app as Pending."),
-            SetupResult.CodeRejected => Page(StatusCodes.Status400BadRequest, "This installation link has expired",
-                $"Sentry refused the link's grant code: {outcome.Detail}. A grant code works once, within 10 minutes of clicking Install.",
+            SetupResult.CodeRejected => Page(StatusCodes.Status400BadRequest, "This installation link has expired or was used",
+                outcome.Detail is { } refusal
+                    ? $"Sentry refused the link's grant code: {refusal}. A grant code works once, within 10 minutes of clicking Install."
+                    : "A grant code works once, within 10 minutes of clicking Install, and this link's cannot be used.",
                 "Install the app again from Sentry (Settings → Integrations); if Sentry lists it as installed already, uninstall it first."),
             SetupResult.CredentialsRejected => Page(StatusCodes.Status502BadGateway, "The portal's credentials were refused",
                 "Sentry did not accept this portal's client id and secret, so the installation could not be completed. Nothing was stored.",

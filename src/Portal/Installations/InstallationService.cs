@@ -47,7 +47,7 @@ internal sealed partial class InstallationService(
             // settings: any other code learns nothing, not even which organization installed (reliability.md O2).
             return IsCodeOf(installation, codeHash)
                 ? installation.Status == InstallationStatus.Uninstalled ? new SetupOutcome(SetupResult.Uninstalled) : Completed(installation)
-                : new SetupOutcome(SetupResult.CodeRejected, Detail: "the code is not this installation's");
+                : new SetupOutcome(SetupResult.CodeRejected);
         }
 
         SentryTokenGrant grant;
@@ -154,7 +154,7 @@ internal sealed partial class InstallationService(
             var stored = await db.Installations.AsNoTracking().SingleOrDefaultAsync(i => i.Uuid == installationUuid, cancellationToken);
             if (stored?.ProtectedAccessToken is not null)
             {
-                return IsCodeOf(stored, codeHash) ? Completed(stored) : new SetupOutcome(SetupResult.CodeRejected, Detail: exception.Detail ?? exception.Message);
+                return IsCodeOf(stored, codeHash) ? Completed(stored) : new SetupOutcome(SetupResult.CodeRejected);
             }
         }
 

@@ -123,6 +123,44 @@ public sealed class AlertRuleActionTests : IAsyncLifetime
         Assert.Equal(TicketStatus.Resolved, (await SingleTicketAsync()).Status);
     }
 
+    [Theory]
+    [InlineData("critical", "Payments are down", TicketPriority.High)]
+    [InlineData("warning", "Payments are slow", TicketPriority.Low)]
+    public async Task A_metric_alert_in_Sentrys_own_shape_opens_the_ticket_its_action_was_saved_with(string level, string title, TicketPriority priority)
+    {
+        var body = MetricAlertAsSentrySends(level);
+
+        await DeliverAsync(body, "metric_alert", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+
+        var ticket = await SingleTicketAsync();
+        Assert.Equal((title, priority), (ticket.Title, ticket.Priority));
+    }
+
+    // data.metric_alert as build_incident_attachment sends it: the incident serialised and snake_cased all the way down
+    // (convert_dict_key_case), each trigger's actions as AlertRuleTriggerActionSerializer / WorkflowEngineActionSerializer
+    // write them (src/sentry/incidents/endpoints/serializers/): type "sentry_app", sentry_app_id, settings — and no
+    // installation uuid. Another app's action on the same trigger comes first.
+    private static byte[] MetricAlertAsSentrySends(string level) => Encoding.ASCII.GetBytes(
+        "{\"action\":\"" + level + "\",\"installation\":{\"uuid\":\"a8e5d37a-696c-4c54-adb5-b3f28d64c7de\"},\"data\":{" +
+        "\"metric_alert\":{\"id\":\"9\",\"identifier\":\"31\",\"organization_id\":\"5\",\"projects\":[\"payments\"],\"status\":2,\"status_method\":3,\"type\":2,\"title\":\"Payment errors\"," +
+        "\"date_started\":\"2026-12-01T10:00:00.000000Z\",\"date_detected\":\"2026-12-01T10:00:00.000000Z\",\"date_created\":\"2026-12-01T10:00:00.000000Z\",\"date_closed\":null," +
+        "\"alert_rule\":{\"id\":\"17\",\"name\":\"Payment errors\",\"organization_id\":\"5\",\"dataset\":\"events\",\"query\":\"\",\"aggregate\":\"count()\",\"time_window\":10," +
+        "\"threshold_type\":0,\"resolve_threshold\":null,\"threshold_period\":1,\"environment\":null,\"projects\":[\"payments\"],\"include_all_projects\":false,\"status\":0," +
+        "\"date_modified\":\"2026-11-30T09:00:00.000000Z\",\"date_created\":\"2026-11-30T09:00:00.000000Z\",\"created_by\":null,\"triggers\":[" +
+        Trigger("critical", Action("61", 77, "Another app's ticket", "low") + "," + Action("62", 42, "Payments are down", "high")) + "," +
+        Trigger("warning", Action("63", 42, "Payments are slow", "low")) +
+        "]}},\"description_text\":\"120 events in the last 10 minutes\",\"description_title\":\"Critical: Payment errors\",\"web_url\":\"https://test-org.sentry.io/organizations/test-org/alerts/rules/details/17/\"}," +
+        "\"actor\":{\"type\":\"application\",\"id\":\"sentry\",\"name\":\"Sentry\"}}");
+
+    private static string Trigger(string label, string actions) =>
+        "{\"id\":\"" + (label == "critical" ? "51" : "52") + "\",\"alert_rule_id\":\"17\",\"label\":\"" + label + "\",\"threshold_type\":0,\"alert_threshold\":100.0,\"resolve_threshold\":null," +
+        "\"date_created\":\"2026-11-30T09:00:00.000000Z\",\"actions\":[" + actions + "]}";
+
+    private static string Action(string id, int app, string title, string priority) =>
+        "{\"id\":\"" + id + "\",\"alert_rule_trigger_id\":\"51\",\"type\":\"sentry_app\",\"target_type\":\"sentry_app\",\"target_identifier\":" + app +
+        ",\"input_channel_id\":null,\"integration_id\":null,\"sentry_app_id\":" + app + ",\"date_created\":\"2026-11-30T09:00:00.000000Z\"," +
+        "\"desc\":\"Send a notification via App " + app + "\",\"priority\":null,\"settings\":[{\"name\":\"title\",\"value\":\"" + title + "\"},{\"name\":\"priority\",\"value\":\"" + priority + "\"}]}";
+
     private static byte[] Sample(string file) => File.ReadAllBytes(Path.Combine(RepoPaths.Samples, file));
 
     private async Task<(int Status, string Message)> ValidateAsync(byte[] body)

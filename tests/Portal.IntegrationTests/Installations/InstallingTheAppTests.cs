@@ -109,6 +109,29 @@ public sealed class InstallingTheAppTests : InstallationTestHost
     }
 
     [Fact]
+    public async Task Only_the_installations_own_code_sends_the_browser_back_to_its_organizations_settings()
+    {
+        var installation = Sentry.AddInstallation("quiet-org");
+        var code = Sentry.IssueGrant(installation);
+        using (var installed = await OpenSetupLinkAsync(installation, code))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, installed.StatusCode);
+        }
+
+        Time.Advance(TimeSpan.FromHours(2));
+        using var reloaded = await OpenSetupLinkAsync(installation, code);
+        using var guessed = await OpenSetupLinkAsync(installation, new string('b', 64), orgSlug: "quiet-org");
+
+        Assert.Equal(new Uri(Sentry.BaseUrl, "settings/quiet-org/sentry-apps/acme-portal/"), reloaded.Headers.Location);
+        Assert.Equal(HttpStatusCode.BadRequest, guessed.StatusCode);
+        Assert.Null(guessed.Headers.Location);
+        var page = await guessed.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("This installation link has expired or was used", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("quiet-org", page, StringComparison.Ordinal);
+        Assert.Equal(1, Sentry.CountRequests("POST", "/authorizations/"));
+    }
+
+    [Fact]
     public async Task An_expired_code_ends_on_the_error_page_with_nothing_stored()
     {
         var installation = Sentry.AddInstallation();
