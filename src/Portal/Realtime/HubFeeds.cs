@@ -100,7 +100,7 @@ internal sealed partial class HubFeeds(
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                await Task.Delay(PortalAccess.RecheckInterval, cancellationToken);
+                await Task.Delay(access.RecheckInterval, cancellationToken);
                 feed.Scope = await access.ScopeOfAsync(connection.User ?? new System.Security.Claims.ClaimsPrincipal(), cancellationToken);
                 if (feed.Scope.IsEmpty)
                 {

@@ -62,6 +62,13 @@ internal static partial class SignInRegistration
         // The local developer exists only in Development without SignIn:*, and is an operator only then.
         builder.Services.AddOptions<AccessOptions>().PostConfigure<IOptions<SignInOptions>>((access, signInOptions) =>
             access.LocalDeveloperIsOperator = development && !signInOptions.Value.IsConfigured);
+        // Sessions live on the server: signing out ends them everywhere, and open pages and hubs notice.
+        builder.Services.AddSingleton<SignInSessions>();
+        builder.Services.AddSingleton<ISessionValidity>(services => services.GetRequiredService<SignInSessions>());
+        builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<SignInSessions>((options, sessions) => options.SessionStore = sessions);
+        builder.Services.AddScoped<CircuitActivity>();
+        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(services => services.GetRequiredService<CircuitActivity>());
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddScoped<AuthenticationStateProvider, RevalidatingAccessStateProvider>();
         return builder;

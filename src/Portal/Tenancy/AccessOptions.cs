@@ -26,5 +26,11 @@ public sealed class AccessOptions
     /// </summary>
     public bool LocalDeveloperIsOperator { get; set; }
 
+    /// <summary>
+    /// How soon open pages and hub connections notice withdrawn access, a lost role or an ended session (they work the
+    /// person's access out again this often).
+    /// </summary>
+    public TimeSpan RecheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     public IReadOnlyList<string> EffectiveManagerRoles => ManagerRoles is { Length: > 0 } roles ? roles : DefaultManagerRoles;
 }

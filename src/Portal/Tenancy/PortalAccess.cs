@@ -16,12 +16,12 @@ namespace Portal.Tenancy;
 /// things only where their Sentry role may manage integrations. Worked out again on every check, so an uninstall
 /// or a removed operator takes effect without a new sign-in.
 /// </summary>
-internal sealed class PortalAccess(IDbContextFactory<PortalDbContext> dbFactory, IOptionsMonitor<AccessOptions> options)
+internal sealed class PortalAccess(IDbContextFactory<PortalDbContext> dbFactory, ISessionValidity sessions, IOptionsMonitor<AccessOptions> options)
 {
     public const string PolicyName = "PortalAccess";
 
     /// <summary>How often open circuits and hub connections work a person's access out again (reliability.md A3).</summary>
-    public static readonly TimeSpan RecheckInterval = TimeSpan.FromMinutes(1);
+    public TimeSpan RecheckInterval => options.CurrentValue.RecheckInterval;
 
     /// <summary>The scope of the person a component renders for (its cascading authentication state; none: nobody).</summary>
     public async Task<AccessScope> ScopeOfAsync(Task<AuthenticationState>? authentication, CancellationToken cancellationToken) =>
@@ -30,7 +30,8 @@ internal sealed class PortalAccess(IDbContextFactory<PortalDbContext> dbFactory,
     public async Task<AccessScope> ScopeOfAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
-        if (user.Identity?.IsAuthenticated != true)
+        // A signed-out or expired session sees nothing, whatever it saw when the page or connection opened.
+        if (user.Identity?.IsAuthenticated != true || !await sessions.IsActiveAsync(user, cancellationToken))
         {
             return AccessScope.None;
         }

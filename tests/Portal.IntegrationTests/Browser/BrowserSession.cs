@@ -31,6 +31,9 @@ public sealed class BrowserSession : IAsyncLifetime
         }
 
         await Factory.InitializeAsync();
+
+        // Open pages notice an ended session or withdrawn access within two seconds, not a minute.
+        Factory.Settings["SignIn:RecheckInterval"] = "00:00:02";
         Factory.UseKestrel(0);
         Factory.StartServer();
         BaseAddress = new Uri(Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());

@@ -29,6 +29,9 @@ public abstract class PortalComponentTest : BunitContext
         Services.AddSingleton<IHostEnvironment>(new HostingEnvironment { EnvironmentName = Environments.Development });
         Services.AddOptions<AccessOptions>().Configure(options => options.LocalDeveloperIsOperator = true);
         Services.AddSingleton<PortalAccess>();
+        Services.AddLogging();
+        Services.AddSingleton<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider());
+        Services.AddSingleton<ISessionValidity, Portal.SignIn.SignInSessions>();
         Services.AddScoped<CircuitAccess>();
         Services.AddSingleton<OrganizationDirectory>();
         Services.AddSingleton(new PortalDataSettings($"Data Source={databasePath}"));
