@@ -27,6 +27,7 @@ builder.AddSimulation();                 // the simulator page's client (Develop
 builder.AddRealtime();                   // the live stream and its SignalR hub
 builder.AddInstallations();              // install redirect, token exchange/refresh, verification
 builder.AddTickets();                    // tickets, their links to Sentry issues, assignees
+builder.AddAlertRuleActions();           // alert rules' tickets, opened and resolved as alerts fire
 builder.AddStacktraceLinks();            // code mappings and the rate-limited stack-frame redirect
 builder.AddServiceHooks();               // project service hooks and their secrets
 builder.AddWebhooks();                   // intake → single writer → processor

@@ -23,6 +23,7 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         builder.Property(t => t.CreatedBy).HasMaxLength(200);
         builder.Property(t => t.SentrySyncError).HasMaxLength(1000);
         builder.Property(t => t.ConcurrencyToken).IsConcurrencyToken();
+        builder.Ignore(t => t.IsClosed);
         builder.HasMany(t => t.Links).WithOne(l => l.Ticket).HasForeignKey(l => l.TicketId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(t => t.Comments).WithOne().HasForeignKey(c => c.TicketId).OnDelete(DeleteBehavior.Cascade);
     }

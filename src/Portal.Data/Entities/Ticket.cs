@@ -48,4 +48,7 @@ public sealed class Ticket
     public List<TicketComment> Comments { get; init; } = [];
 
     public Guid ConcurrencyToken { get; set; } = Guid.NewGuid();
+
+    /// <summary>Resolved or ignored: nothing left to do unless it happens again.</summary>
+    public bool IsClosed => Status is TicketStatus.Resolved or TicketStatus.Ignored;
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
-using Portal.Data.Entities;
 using Portal.IssueLinking;
 using Portal.SentryPlatform;
 
@@ -23,7 +23,7 @@ internal static class AlertRuleActionEndpoints
         return fromSentry;
     }
 
-    private static async Task<IResult> ValidateAsync(SentryRequest request, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
+    private static async Task<JsonHttpResult<MessageBody>> ValidateAsync(SentryRequest request, IDbContextFactory<PortalDbContext> dbFactory, CancellationToken cancellationToken)
     {
         JsonElement root;
         try
@@ -44,21 +44,13 @@ internal static class AlertRuleActionEndpoints
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var installation = await db.Installations.AsNoTracking().FirstOrDefaultAsync(i => i.Uuid == installationId, cancellationToken);
-        if (installation is null)
+        if (IssueLinkInstallations.RefusalOf(installation) is { } refusal)
         {
-            return IssueLinkMessages.Problem(StatusCodes.Status404NotFound, IssueLinkMessages.UnknownInstallation);
+            return refusal;
         }
 
-        if (installation.Status == InstallationStatus.Uninstalled)
-        {
-            return IssueLinkMessages.Problem(StatusCodes.Status410Gone, IssueLinkMessages.Uninstalled);
-        }
-
-        if (installation.OrganizationId is not { } organizationId)
-        {
-            return IssueLinkMessages.Problem(StatusCodes.Status409Conflict, IssueLinkMessages.OrganizationUnknown);
-        }
-
+        // No refusal means a known, installed installation whose organization is known.
+        var organizationId = installation!.OrganizationId!.Value;
         var settings = AlertRuleSettings.From(fields);
         if (settings.Problem() is { } problem)
         {
@@ -71,6 +63,6 @@ internal static class AlertRuleActionEndpoints
             return IssueLinkMessages.Problem(StatusCodes.Status400BadRequest, IssueLinkMessages.UnknownAssignee);
         }
 
-        return TypedResults.Json(new IssueLinkMessages.MessageBody(AlertRuleMessages.Saved));
+        return TypedResults.Json(new MessageBody(AlertRuleMessages.Saved));
     }
 }

@@ -11,7 +11,7 @@ using Portal.Webhooks;
 namespace Portal.AlertRuleActions;
 
 /// <summary><c>event_alert.triggered</c>: the rule's ticket for that issue is opened, or updated when it fires again.</summary>
-internal sealed class EventAlertWebhookHandler(TicketService tickets, InstallationOrganizations organizations) : IWebhookHandler
+internal sealed class EventAlertWebhookHandler(AlertTickets tickets, InstallationOrganizations organizations) : IWebhookHandler
 {
     public string Resource => WebhookCatalog.EventAlert;
 
@@ -56,7 +56,7 @@ internal sealed class EventAlertWebhookHandler(TicketService tickets, Installati
 /// incident; <c>metric_alert.resolved</c> resolves it.
 /// </summary>
 internal sealed class MetricAlertWebhookHandler(
-    TicketService tickets, InstallationOrganizations organizations, IDbContextFactory<PortalDbContext> dbFactory) : IWebhookHandler
+    AlertTickets tickets, InstallationOrganizations organizations, IDbContextFactory<PortalDbContext> dbFactory) : IWebhookHandler
 {
     public string Resource => WebhookCatalog.MetricAlert;
 

@@ -14,12 +14,15 @@ namespace Portal.Installations;
 /// </summary>
 internal static partial class InstallationEndpoints
 {
+    /// <summary>The installation redirect's per-address limit (its own bucket; reliability.md I6).</summary>
+    public const string RateLimit = "installation-redirect";
+
     public static WebApplication MapInstallationEndpoints(this WebApplication app)
     {
         app.MapGet("/sentry/setup", SetupAsync)
             .WithName("CompleteSentryInstallation")
             .AllowAnonymous()
-            .RequireRateLimiting(Portal.Shell.BrowserRateLimits.InstallationRedirect)
+            .RequireRateLimiting(RateLimit)
             .WithMetadata(new SkipStatusCodePagesAttribute());
         return app;
     }

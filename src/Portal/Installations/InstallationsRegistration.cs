@@ -1,3 +1,5 @@
+using Portal.Shell;
+
 namespace Portal.Installations;
 
 internal static class InstallationsRegistration
@@ -14,6 +16,7 @@ internal static class InstallationsRegistration
         builder.Services.AddSingleton<InstallationService>();
         builder.Services.AddSingleton<InstallationVerifier>();
         builder.Services.AddSingleton<InstallationDirectory>();
+        builder.Services.AddPerAddressLimit(InstallationEndpoints.RateLimit, BrowserRateLimits.AnonymousRequestsPerMinute);
 
         // Started before the webhook services: the internal installation exists before any delivery is processed.
         builder.Services.AddHostedService(services => services.GetRequiredService<InstallationOrganizations>());

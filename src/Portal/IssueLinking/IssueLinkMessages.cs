@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
 namespace Portal.IssueLinking;
 
 /// <summary>
@@ -21,8 +23,6 @@ internal static class IssueLinkMessages
     public const string BadDependentData = "The portal could not read the dependent fields of this request.";
     public const string Unavailable = "The portal could not save this just now. Try again in a minute.";
 
-    public static IResult Problem(int statusCode, string message) =>
+    public static JsonHttpResult<MessageBody> Problem(int statusCode, string message) =>
         TypedResults.Json(new MessageBody(message), statusCode: statusCode);
-
-    public sealed record MessageBody(string Message);
 }

@@ -5,7 +5,7 @@ namespace Portal.SentryPlatform;
 /// runs or any JSON is parsed (design.md §5).
 /// </summary>
 internal sealed partial class SentrySignatureFilter(
-    SentrySigningKeys keys, Portal.ServiceHooks.ServiceHookRegistry serviceHooks, ILogger<SentrySignatureFilter> logger) : IEndpointFilter
+    SentrySigningKeys keys, IServiceHookKeys serviceHooks, ILogger<SentrySignatureFilter> logger) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -25,7 +25,7 @@ internal sealed partial class SentrySignatureFilter(
             case SentryRequestRejection.OverBudget:
                 // Sentry retries a 503; the rest of a body that did not fit is not worth reading.
                 context.HttpContext.Response.Headers.Connection = "close";
-                context.HttpContext.Response.Headers.RetryAfter = Portal.Webhooks.WebhookEndpoints.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                context.HttpContext.Response.Headers.RetryAfter = SentryRetry.AfterHeader;
                 return TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable);
             case SentryRequestRejection.Incomplete:
                 return TypedResults.BadRequest();

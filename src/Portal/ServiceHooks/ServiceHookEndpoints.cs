@@ -13,6 +13,7 @@ internal static class ServiceHookEndpoints
     public static IHostApplicationBuilder AddServiceHooks(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ServiceHookRegistry>();
+        builder.Services.AddSingleton<IServiceHookKeys>(services => services.GetRequiredService<ServiceHookRegistry>());
         return builder;
     }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.SentryPlatform;
 using Portal.Tenancy;
 
 namespace Portal.ServiceHooks;
@@ -14,6 +15,7 @@ namespace Portal.ServiceHooks;
 /// <see cref="Purpose"/>), held unprotected only in memory for checking signatures, never shown again.
 /// </summary>
 internal sealed partial class ServiceHookRegistry(IDbContextFactory<PortalDbContext> dbFactory, IDataProtectionProvider protection, TimeProvider time)
+    : IServiceHookKeys
 {
     public const string Purpose = "SentryApp.ServiceHooks.v1";
 

@@ -16,17 +16,20 @@ namespace Portal.SignIn;
 /// </summary>
 internal static class SignInEndpoints
 {
+    /// <summary>The start of sign-in's per-address limit (its own bucket; reliability.md I6).</summary>
+    public const string RateLimit = "sign-in";
+
     public static WebApplication MapSignInEndpoints(this WebApplication app)
     {
         var signIn = app.MapGroup("").AllowAnonymous().WithMetadata(new SkipStatusCodePagesAttribute());
         signIn.MapGet("/signin", SignInPageAsync);
-        signIn.MapGet("/signin/sentry", ChallengeSentry).RequireRateLimiting(BrowserRateLimits.SignIn);
+        signIn.MapGet("/signin/sentry", ChallengeSentry).RequireRateLimiting(RateLimit);
         signIn.MapGet("/signin/failed", Failed);
         signIn.MapGet("/signin/no-access", NoAccess);
         signIn.MapPost("/signout", (Delegate)SignOutAsync);
         if (LocalSignInAllowed(app.Environment, app.Services.GetRequiredService<IOptions<SignInOptions>>().Value))
         {
-            signIn.MapPost("/signin/local", LocalSignInAsync).RequireRateLimiting(BrowserRateLimits.SignIn);
+            signIn.MapPost("/signin/local", LocalSignInAsync).RequireRateLimiting(RateLimit);
         }
 
         return app;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;
 using Portal.SentryPlatform;
+using Portal.Shell;
 using Portal.Tenancy;
 
 namespace Portal.SignIn;
@@ -41,7 +42,7 @@ internal static partial class SignInRegistration
                 options.AccessDeniedPath = "/signin/no-access";
                 options.Events.OnSigningIn = context =>
                 {
-                    context.Properties.Items.TryAdd(SignedInAtKey, DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    context.Properties.Items.TryAdd(SignedInAtKey, Now(context.Options).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
                     return Task.CompletedTask;
                 };
                 options.Events.OnValidatePrincipal = EndExpiredSessionAsync;
@@ -69,6 +70,7 @@ internal static partial class SignInRegistration
             .Configure<SignInSessions>((options, sessions) => options.SessionStore = sessions);
         builder.Services.AddScoped<CircuitActivity>();
         builder.Services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(services => services.GetRequiredService<CircuitActivity>());
+        builder.Services.AddPerAddressLimit(SignInEndpoints.RateLimit, BrowserRateLimits.AnonymousRequestsPerMinute);
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddScoped<AuthenticationStateProvider, RevalidatingAccessStateProvider>();
         return builder;
@@ -94,13 +96,15 @@ internal static partial class SignInRegistration
                 context.Identity!.AddClaim(new Claim(SentryClaimTypes.Operator, "true"));
             }
 
-            // Whoever signs in can be given tickets in their organizations.
+            // Whoever keeps track of people hears of this one (tickets offer them as assignees).
             if (context.Identity is { } identity && identity.FindFirst(ClaimTypes.NameIdentifier)?.Value is { } id)
             {
-                var organizations = identity.FindAll(SentryClaimTypes.Organization)
-                    .Select(c => long.Parse(c.Value, System.Globalization.CultureInfo.InvariantCulture));
-                await context.HttpContext.RequestServices.GetRequiredService<Portal.Tickets.TicketService>().RememberMemberAsync(
-                    id, identity.FindFirst(ClaimTypes.Name)?.Value ?? id, organizations, context.HttpContext.RequestAborted);
+                var person = new SignedInPerson(id, identity.FindFirst(ClaimTypes.Name)?.Value ?? id, [.. identity.FindAll(SentryClaimTypes.Organization)
+                    .Select(c => long.Parse(c.Value, System.Globalization.CultureInfo.InvariantCulture))]);
+                foreach (var listener in context.HttpContext.RequestServices.GetServices<ISignInListener>())
+                {
+                    await listener.SignedInAsync(person, context.HttpContext.RequestAborted);
+                }
             }
         };
         options.Events.OnRemoteFailure = ReportRemoteFailureAsync;
@@ -148,12 +152,15 @@ internal static partial class SignInRegistration
     {
         if (context.Properties.Items.TryGetValue(SignedInAtKey, out var value)
             && long.TryParse(value, out var seconds)
-            && DateTimeOffset.UtcNow - DateTimeOffset.FromUnixTimeSeconds(seconds) > AbsoluteTimeout)
+            && Now(context.Options) - DateTimeOffset.FromUnixTimeSeconds(seconds) > AbsoluteTimeout)
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         }
     }
+
+    // The handler's own clock (the host's TimeProvider), so tests that move time move sessions too.
+    private static DateTimeOffset Now(CookieAuthenticationOptions options) => (options.TimeProvider ?? TimeProvider.System).GetUtcNow();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sign in with Sentry failed ({Kind}); correlation id {CorrelationId}")]
     private static partial void LogRemoteFailure(ILogger logger, string kind, string correlationId);

@@ -15,12 +15,16 @@ namespace Portal.StacktraceLinks;
 /// </summary>
 internal static class StacktraceLinkEndpoints
 {
+    /// <summary>The stack-frame redirect's per-address limit (<c>StacktraceLinks:PermitsPerMinute</c>).</summary>
+    public const string RateLimit = "stacktrace-link";
+
     public const string Uri = "/sentry/stacktrace-link";
 
     public static IHostApplicationBuilder AddStacktraceLinks(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<StacktraceLinkOptions>().BindConfiguration(StacktraceLinkOptions.SectionName);
         builder.Services.AddSingleton<CodeMappingDirectory>();
+        builder.Services.AddPerAddressLimit(RateLimit, services => services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StacktraceLinkOptions>>().Value.PermitsPerMinute);
         return builder;
     }
 
@@ -28,7 +32,7 @@ internal static class StacktraceLinkEndpoints
     {
         endpoints.MapGet(Uri, RedirectAsync)
             .AllowAnonymous()
-            .RequireRateLimiting(BrowserRateLimits.StacktraceLink)
+            .RequireRateLimiting(RateLimit)
             .WithMetadata(new SkipStatusCodePagesAttribute());
         return endpoints;
     }

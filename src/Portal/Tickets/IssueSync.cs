@@ -19,7 +19,9 @@ namespace Portal.Tickets;
 /// </summary>
 internal sealed partial class IssueSync(
     IDbContextFactory<PortalDbContext> dbFactory,
-    TicketService tickets,
+    SentryMirror mirror,
+    TicketEdits edits,
+    TicketLinking linking,
     InstallationApi installations,
     SentryApiClient sentry,
     IOptions<PortalOptions> portal,
@@ -47,7 +49,7 @@ internal sealed partial class IssueSync(
             LogReadFailed(told.Id, exception.Message);
         }
 
-        await tickets.ApplySentryIssueAsync(organizationId, issue, at, cancellationToken);
+        await mirror.ApplySentryIssueAsync(organizationId, issue, at, cancellationToken);
     }
 
     /// <summary>Sends the ticket's status to each linked issue; the outcome is recorded on the ticket either way.</summary>
@@ -84,7 +86,7 @@ internal sealed partial class IssueSync(
         }
 
         var error = errors.Count == 0 ? null : ErrorText.Truncate($"Sentry was not updated: {string.Join("; ", errors)}");
-        await tickets.RecordStatusPushAsync(ticketId, error, cancellationToken);
+        await edits.RecordStatusPushAsync(ticketId, error, cancellationToken);
         if (error is not null)
         {
             LogPushFailed(ticketId, error);
@@ -116,7 +118,7 @@ internal sealed partial class IssueSync(
                     sentry.AddCommentAsync(token, link.OrganizationId, link.SentryIssueId, text, ct), cancellationToken);
                 if (id is { } sentryId)
                 {
-                    await tickets.RecordCommentPushAsync(commentId, sentryId, cancellationToken);
+                    await edits.RecordCommentPushAsync(commentId, sentryId, cancellationToken);
                 }
             }
             catch (Exception exception) when (exception is SentryApiException or InstallationUnavailableException)
@@ -151,13 +153,13 @@ internal sealed partial class IssueSync(
         try
         {
             var issue = await installations.CallAsync(installation.Uuid, (token, ct) => sentry.GetIssueAsync(token, ticket.OrganizationId, issueId, ct), cancellationToken);
-            await tickets.LinkIssueAsync(ticket.Number, new LinkedIssue(ticket.OrganizationId, issueId, installation.Uuid, issue.ProjectSlug, issue.WebUrl, linkedBy), cancellationToken);
+            await linking.LinkIssueAsync(ticket.Number, new LinkedIssue(ticket.OrganizationId, issueId, installation.Uuid, issue.ProjectSlug, issue.WebUrl, linkedBy), cancellationToken);
             await installations.CallAsync(installation.Uuid, async (token, ct) =>
             {
                 await sentry.LinkExternalIssueAsync(token, installation.Uuid, issueId, $"{baseUrl}/tickets/{ticket.Id.ToString(CultureInfo.InvariantCulture)}", portal.Value.TicketKey, number, ct);
                 return true;
             }, cancellationToken);
-            await tickets.RecordRegisteredLinkAsync(ticket.OrganizationId, issue, issueId, cancellationToken);
+            await linking.RecordRegisteredLinkAsync(ticket.OrganizationId, issue, issueId, cancellationToken);
             return null;
         }
         catch (SentryApiException exception) when (exception.StatusCode == System.Net.HttpStatusCode.NotFound)
@@ -172,7 +174,7 @@ internal sealed partial class IssueSync(
 
     /// <summary>
     /// How a portal comment reads in Sentry: Sentry shows the app as its author, so the person and the ticket are
-    /// named underneath. <see cref="TicketService"/> recognises this text when Sentry sends it back.
+    /// named underneath. <see cref="SentryMirror"/> recognises this text when Sentry sends it back.
     /// </summary>
     public static string SentryText(TicketComment comment, string ticket)
     {

@@ -39,7 +39,7 @@ internal sealed class IssueWebhookHandler(IssueSync sync, InstallationOrganizati
 }
 
 /// <summary><c>comment.*</c>: comments on a linked issue are mirrored on its ticket.</summary>
-internal sealed class CommentWebhookHandler(TicketService tickets, InstallationOrganizations organizations) : IWebhookHandler
+internal sealed class CommentWebhookHandler(SentryMirror tickets, InstallationOrganizations organizations) : IWebhookHandler
 {
     public string Resource => WebhookCatalog.Comment;
 

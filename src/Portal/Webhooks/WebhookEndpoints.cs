@@ -10,8 +10,6 @@ internal static class WebhookEndpoints
     /// <summary>2 MiB: twice Relay's 1 MiB event limit, since error and alert webhooks embed a whole event (W9).</summary>
     public const int MaxBodyBytes = 2 * 1024 * 1024;
 
-    /// <summary>Seconds Sentry is asked to wait before retrying a 503.</summary>
-    public const int RetryAfterSeconds = 30;
 
     public static RouteGroupBuilder MapWebhookEndpoints(this RouteGroupBuilder fromSentry)
     {
@@ -40,7 +38,7 @@ internal static class WebhookEndpoints
             case StoreResult.Duplicate:
                 return TypedResults.Ok();
             default:
-                context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                context.Response.Headers.RetryAfter = SentryRetry.AfterHeader;
                 return TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable);
         }
     }

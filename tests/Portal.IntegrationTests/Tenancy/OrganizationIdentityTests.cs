@@ -27,7 +27,7 @@ public sealed class OrganizationIdentityTests : SignInTestHost
     {
         var victim = await InstallAsync("victim-org", Victim);
         var delivery = await DeliverIssueAsync(victim, "500000001");
-        var (ticket, _) = await Service<TicketService>().CreateForIssueAsync(
+        var (ticket, _) = await Service<TicketLinking>().CreateForIssueAsync(
             new TicketDraft("Victim's confidential incident", "", TicketPriority.High, null, null),
             new LinkedIssue(Victim, 500000001, victim.Uuid, "front-end", null, "Victor"), Cancel);
         Assert.Null(await Service<CodeMappingDirectory>().AddAsync(AccessScope.Everything,
@@ -50,8 +50,8 @@ public sealed class OrganizationIdentityTests : SignInTestHost
 
         var scope = await Service<PortalAccess>().ScopeOfAsync(await PrincipalOfAsync(mallory.Cookie), Cancel);
         Assert.Equal([Impostor], scope.OrganizationIds);
-        Assert.False(await Service<TicketService>().UpdateAsync(ticket.Id, scope, TicketStatus.Resolved, TicketPriority.Low, null, Cancel));
-        Assert.Null(await Service<TicketService>().AddCommentAsync(ticket.Id, scope, "mine now", "Mallory", Cancel));
+        Assert.False(await Service<TicketEdits>().UpdateAsync(ticket.Id, scope, TicketStatus.Resolved, TicketPriority.Low, null, Cancel));
+        Assert.Null(await Service<TicketEdits>().AddCommentAsync(ticket.Id, scope, "mine now", "Mallory", Cancel));
         Assert.False(await Service<DeliveryDetails>().ReplayAsync(delivery.Id, scope, Cancel));
         Assert.False(await Service<CodeMappingDirectory>().DeleteAsync(scope, mapping, Cancel));
         Assert.NotNull(await Service<CodeMappingDirectory>().AddAsync(scope, new CodeMappingDraft(Victim, null, "", "", "https://github.com/x/y/blob/main/{path}"), "Mallory", Cancel));
@@ -75,7 +75,7 @@ public sealed class OrganizationIdentityTests : SignInTestHost
     {
         var acme = await InstallAsync("acme", Victim);
         var delivery = await DeliverIssueAsync(acme, "600000001");
-        var (ticket, _) = await Service<TicketService>().CreateForIssueAsync(
+        var (ticket, _) = await Service<TicketLinking>().CreateForIssueAsync(
             new TicketDraft("Checkout crash", "", TicketPriority.High, null, null),
             new LinkedIssue(Victim, 600000001, acme.Uuid, "front-end", null, "Jane"), Cancel);
 

@@ -10,7 +10,11 @@ public sealed class TicketPagesTests() : PortalComponentTest(services =>
 {
     InstallationServices.Add(services);
     services.AddSingleton<TicketDirectory>();
-    services.AddSingleton<TicketService>();
+    services.AddSingleton<TicketWriter>();
+    services.AddSingleton<OrganizationPeople>();
+    services.AddSingleton<TicketLinking>();
+    services.AddSingleton<TicketEdits>();
+    services.AddSingleton<SentryMirror>();
     services.AddSingleton<IssueSync>();
     services.AddOptions<Portal.Shell.PortalOptions>();
 })
@@ -88,7 +92,7 @@ public sealed class TicketPagesTests() : PortalComponentTest(services =>
     public async Task An_update_by_someone_outside_the_organization_changes_nothing()
     {
         var ticket = AddTicket(Globex, 9, "Globex work");
-        var service = Services.GetRequiredService<TicketService>();
+        var service = Services.GetRequiredService<TicketEdits>();
         var acmeManager = AccessScope.Managing(Acme);
 
         var updated = await service.UpdateAsync(ticket.Id, acmeManager, TicketStatus.Resolved, TicketPriority.High, null, TestContext.Current.CancellationToken);
@@ -108,7 +112,7 @@ public sealed class TicketPagesTests() : PortalComponentTest(services =>
         SignInAsMemberOf(Acme, "member");
         Render<MudBlazor.MudPopoverProvider>();
         var cut = Render<TicketPage>(parameters => parameters.Add(p => p.Id, ticket.Id));
-        var service = Services.GetRequiredService<TicketService>();
+        var service = Services.GetRequiredService<TicketEdits>();
         var member = AccessScope.Reading(Acme);
 
         var priority = await service.UpdateAsync(ticket.Id, member, TicketStatus.Open, TicketPriority.High, null, TestContext.Current.CancellationToken);

@@ -8,7 +8,7 @@ using Portal.IntegrationTests.TestSupport;
 using Portal.Tenancy;
 using Portal.Tickets;
 
-namespace Portal.IntegrationTests.IssueLinking;
+namespace Portal.IntegrationTests.Tickets;
 
 /// <summary>
 /// Two-way sync between tickets and linked Sentry issues, against the real host, real SQLite and the fake
@@ -74,7 +74,7 @@ public sealed class TicketSyncTests : InstallationTestHost
     {
         var (installation, issue, ticketId) = await LinkedTicketAsync();
 
-        Assert.True(await Service<TicketService>().UpdateAsync(ticketId, AccessScope.Everything, TicketStatus.Resolved, TicketPriority.High, null, Cancel));
+        Assert.True(await Service<TicketEdits>().UpdateAsync(ticketId, AccessScope.Everything, TicketStatus.Resolved, TicketPriority.High, null, Cancel));
         Assert.Null(await Service<IssueSync>().PushStatusAsync(ticketId, Cancel));
 
         Assert.Equal("resolved", issue.Status);
@@ -95,7 +95,7 @@ public sealed class TicketSyncTests : InstallationTestHost
     {
         var (installation, issue, ticketId) = await LinkedTicketAsync();
         Sentry.Down = true;
-        await Service<TicketService>().UpdateAsync(ticketId, AccessScope.Everything, TicketStatus.Resolved, TicketPriority.Medium, null, Cancel);
+        await Service<TicketEdits>().UpdateAsync(ticketId, AccessScope.Everything, TicketStatus.Resolved, TicketPriority.Medium, null, Cancel);
 
         var error = await Service<IssueSync>().PushStatusAsync(ticketId, Cancel);
 
@@ -133,7 +133,7 @@ public sealed class TicketSyncTests : InstallationTestHost
     public async Task A_portal_comment_is_posted_to_Sentry_and_its_echo_is_not_mirrored_back()
     {
         var (installation, issue, ticketId) = await LinkedTicketAsync();
-        var commentId = await Service<TicketService>().AddCommentAsync(ticketId, AccessScope.Everything, "Fixed in 4.2.1", "Jane Doe", Cancel);
+        var commentId = await Service<TicketEdits>().AddCommentAsync(ticketId, AccessScope.Everything, "Fixed in 4.2.1", "Jane Doe", Cancel);
 
         Assert.Null(await Service<IssueSync>().PushCommentAsync(ticketId, commentId!.Value, Cancel));
 
@@ -151,7 +151,7 @@ public sealed class TicketSyncTests : InstallationTestHost
     {
         var installation = await InstallAsync("acme");
         var issue = Sentry.AddIssue("acme", 42_000_001, "ACME-7", status: "ignored");
-        var ticketId = await Service<TicketService>().CreateForIssueAsync(
+        var ticketId = await Service<TicketLinking>().CreateForIssueAsync(
             new TicketDraft("From the portal", "", TicketPriority.Low, null, null),
             new LinkedIssue(installation.OrganizationId, 99, installation.Uuid, null, null, "Jane"), Cancel) is var (ticket, _) ? ticket.Id : 0;
 
