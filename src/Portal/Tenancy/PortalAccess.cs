@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Claims;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -98,20 +97,5 @@ internal sealed class PortalAccess(IDbContextFactory<PortalDbContext> dbFactory,
         return id == SentryClaimTypes.LocalDeveloperId
             ? current.LocalDeveloperIsOperator
             : long.TryParse(id, out var userId) && current.OperatorUserIds.Contains(userId);
-    }
-}
-
-/// <summary>The fallback policy's requirement: a signed-in person who may see at least one organization.</summary>
-internal sealed class PortalAccessRequirement : IAuthorizationRequirement;
-
-internal sealed class PortalAccessHandler(PortalAccess access) : AuthorizationHandler<PortalAccessRequirement>
-{
-    protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, PortalAccessRequirement requirement)
-    {
-        var cancellationToken = (context.Resource as HttpContext)?.RequestAborted ?? CancellationToken.None;
-        if (!(await access.ScopeOfAsync(context.User, cancellationToken)).IsEmpty)
-        {
-            context.Succeed(requirement);
-        }
     }
 }

@@ -37,33 +37,3 @@ internal sealed class IssueWebhookHandler(IssueSync sync, InstallationOrganizati
         return HandlerOutcome.Done;
     }
 }
-
-/// <summary><c>comment.*</c>: comments on a linked issue are mirrored on its ticket.</summary>
-internal sealed class CommentWebhookHandler(SentryMirror tickets, InstallationOrganizations organizations) : IWebhookHandler
-{
-    public string Resource => WebhookCatalog.Comment;
-
-    public async Task<HandlerOutcome> HandleAsync(WebhookEvent webhook, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(webhook);
-        if (webhook.InstallationUuid is not { } installation || SentryComment.From(webhook.Action, webhook.Root) is not { } comment)
-        {
-            return HandlerOutcome.Done;
-        }
-
-        if (organizations.Find(installation) is not { } organization)
-        {
-            return HandlerOutcome.WithoutOrganization(organizations, installation);
-        }
-
-        await tickets.ApplySentryCommentAsync(organization, comment, TicketWebhookTime.Of(webhook), cancellationToken);
-        return HandlerOutcome.Done;
-    }
-}
-
-internal static class TicketWebhookTime
-{
-    /// <summary>When Sentry sent it (<c>Sentry-Hook-Timestamp</c>, whole seconds), else when it arrived.</summary>
-    public static DateTimeOffset Of(WebhookEvent webhook) =>
-        webhook.Delivery.HookTimestamp is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : webhook.Delivery.ReceivedAt;
-}
