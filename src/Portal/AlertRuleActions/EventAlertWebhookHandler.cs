@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Installations;
 using Portal.SentryPlatform;
@@ -40,11 +41,9 @@ internal sealed class EventAlertWebhookHandler(AlertTickets tickets, Installatio
         var description = $"{title}\n{sentryEvent.StringOf("culprit")}\n\nOpened by the Sentry alert rule “{ruleName}”.{(webUrl is null ? "" : $"\nEvent: {webUrl}")}";
         await tickets.ApplyAlertAsync(new AlertTicket(
             organization, "issue", ruleKey, issueId.ToString(CultureInfo.InvariantCulture), $"Alert rule “{ruleName}”", Resolved: false,
-            Truncate(settings.Title ?? title), Truncate(description, Portal.Data.Limits.TicketDescription), settings.Priority ?? TicketPriority.High,
+            ErrorText.Cut(settings.Title ?? title, Limits.TicketTitle), ErrorText.Cut(description, Limits.TicketDescription), settings.Priority ?? TicketPriority.High,
             settings.AssigneeId, new LinkedIssue(organization, issueId, installation, null, webUrl, $"Alert rule “{ruleName}”"),
             $"Fired again: {title}"), TicketWebhookTime.Of(webhook), cancellationToken);
         return HandlerOutcome.Done;
     }
-
-    internal static string Truncate(string text, int length = Portal.Data.Limits.TicketTitle) => text.Length <= length ? text : text[..(length - 1)] + "…";
 }

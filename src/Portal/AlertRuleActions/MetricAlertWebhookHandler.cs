@@ -43,7 +43,7 @@ internal sealed class MetricAlertWebhookHandler(
         var priority = settings.Priority ?? (webhook.Action == "warning" ? TicketPriority.Medium : TicketPriority.High);
         await tickets.ApplyAlertAsync(new AlertTicket(
             organization, "metric", ruleId, identifier, $"Metric alert “{ruleName}”", Resolved: webhook.Action == "resolved",
-            EventAlertWebhookHandler.Truncate(settings.Title ?? ruleName), EventAlertWebhookHandler.Truncate(description, Portal.Data.Limits.TicketDescription),
+            ErrorText.Cut(settings.Title ?? ruleName, Limits.TicketTitle), ErrorText.Cut(description, Limits.TicketDescription),
             priority, settings.AssigneeId, Issue: null, headline), TicketWebhookTime.Of(webhook), cancellationToken);
         return HandlerOutcome.Done;
     }
