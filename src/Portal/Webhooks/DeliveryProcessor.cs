@@ -32,6 +32,8 @@ internal sealed partial class DeliveryProcessor(
 {
     public const int BatchSize = 200;
 
+    private const string CorruptBody = "The stored body no longer matches its SHA-256 (storage corruption); it cannot be processed.";
+
     private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = WebhookEnvelope.ReaderOptions.MaxDepth, AllowDuplicateProperties = false };
 
     /// <summary>How long new work may wait to be taken together with what follows it.</summary>
@@ -165,7 +167,7 @@ internal sealed partial class DeliveryProcessor(
         if (!SHA256.HashData(delivery.Body).AsSpan().SequenceEqual(delivery.BodySha256))
         {
             delivery.State = DeliveryState.Dead;
-            delivery.LastError = "The stored body no longer matches its SHA-256 (storage corruption); it cannot be processed.";
+            delivery.LastError = ErrorText.Truncate(CorruptBody);
             metrics.Processed("dead");
             LogCorrupt(delivery.Id);
             return;
