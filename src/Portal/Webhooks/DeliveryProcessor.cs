@@ -6,7 +6,6 @@ using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Realtime;
 using Portal.Installations;
-using Portal.SentryPlatform;
 using Portal.Tenancy;
 
 namespace Portal.Webhooks;
@@ -26,7 +25,7 @@ internal sealed partial class DeliveryProcessor(
     DeliveryPublisher stream,
     WorkSignal signal,
     WebhookMetrics metrics,
-    WarningThrottle throttle,
+    DeliveryAnomalies anomalies,
     TimeProvider time,
     ILogger<DeliveryProcessor> logger) : BackgroundService
 {
@@ -112,8 +111,8 @@ internal sealed partial class DeliveryProcessor(
             return 0;
         }
 
-        var known = await InstallationsOfAsync(db, due, stoppingToken);
-        await ReportReusedRequestIdsAsync(db, due, stoppingToken);
+        var known = await DeliveryAnomalies.InstallationsOfAsync(db, due, stoppingToken);
+        await anomalies.ReportReusedRequestIdsAsync(db, due, stoppingToken);
         var done = new List<WebhookDelivery>(due.Count);
         foreach (var delivery in due)
         {
@@ -159,7 +158,7 @@ internal sealed partial class DeliveryProcessor(
 
     private static TimeSpan Clamp(TimeSpan wait) => wait < TimeSpan.Zero ? TimeSpan.Zero : wait > IdleWait ? IdleWait : wait;
 
-    private async Task ProcessAsync(PortalDbContext db, WebhookDelivery delivery, Dictionary<Guid, KnownInstallation> known)
+    private async Task ProcessAsync(PortalDbContext db, WebhookDelivery delivery, Dictionary<Guid, DeliveryAnomalies.KnownInstallation> known)
     {
         delivery.Attempts++;
 
@@ -187,7 +186,7 @@ internal sealed partial class DeliveryProcessor(
                 }
             }
 
-            await ResolveInstallationAsync(db, delivery, known);
+            await anomalies.ResolveInstallationAsync(db, delivery, known);
             delivery.State = outcome.Attention is null ? DeliveryState.Processed : DeliveryState.NeedsAttention;
             delivery.ProcessedAt = time.GetUtcNow();
             delivery.LastError = outcome.Attention is { } attention ? ErrorText.Truncate(attention) : null;
@@ -211,8 +210,6 @@ internal sealed partial class DeliveryProcessor(
         }
     }
 
-    // The intake only reads the envelope; a body that is not valid JSON throughout (or repeats a property name,
-    // which different parsers resolve differently) is kept as unparsed rather than retried: retrying cannot fix it.
     private JsonDocument? TryParse(WebhookDelivery delivery)
     {
         try
@@ -221,64 +218,9 @@ internal sealed partial class DeliveryProcessor(
         }
         catch (JsonException)
         {
-            delivery.Flags |= DeliveryFlags.Unparsed;
-            metrics.Flagged("unparsed");
-            LogUnparsedBody(delivery.Id);
+            anomalies.FlagUnparsed(delivery);
             return null;
         }
-    }
-
-    // Flags that need a lookup are set here, after the 2xx, never before it (design.md §5): an orphan is a delivery
-    // whose installation is still unknown now, when it is processed (one that arrived just before its
-    // installation.created is looked up again, not judged by the batch's first look).
-    private async Task ResolveInstallationAsync(PortalDbContext db, WebhookDelivery delivery, Dictionary<Guid, KnownInstallation> known)
-    {
-        if (delivery.InstallationUuid is not { } uuid)
-        {
-            return;
-        }
-
-        if (delivery.Resource == WebhookCatalog.Installation || !known.ContainsKey(uuid))
-        {
-            // The handler may just have recorded it, or something else did since the batch was read.
-            if (await LookUpAsync(db, uuid) is { } found)
-            {
-                known[uuid] = found;
-            }
-        }
-
-        if (known.TryGetValue(uuid, out var installation))
-        {
-            delivery.OrganizationId = installation.OrganizationId ?? delivery.OrganizationId;
-            delivery.Flags &= ~DeliveryFlags.Orphan;
-            if (installation.Uninstalled && delivery.Resource != WebhookCatalog.Installation)
-            {
-                delivery.Flags |= DeliveryFlags.Uninstalled;
-            }
-        }
-        else if (!delivery.Flags.HasFlag(DeliveryFlags.Orphan))
-        {
-            delivery.Flags |= DeliveryFlags.Orphan;
-            metrics.Flagged("orphan");
-            if (throttle.ShouldLog($"orphan:{uuid}", out var more))
-            {
-                LogOrphan(delivery.Id, uuid, more);
-            }
-        }
-    }
-
-    private static Task<KnownInstallation?> LookUpAsync(PortalDbContext db, Guid uuid) =>
-        db.Installations.AsNoTracking().Where(i => i.Uuid == uuid)
-            .Select(i => new KnownInstallation(i.OrganizationId, i.Status == InstallationStatus.Uninstalled))
-            .FirstOrDefaultAsync(CancellationToken.None)!;
-
-    private static async Task<Dictionary<Guid, KnownInstallation>> InstallationsOfAsync(
-        PortalDbContext db, List<WebhookDelivery> deliveries, CancellationToken cancellationToken)
-    {
-        var uuids = deliveries.Where(d => d.InstallationUuid.HasValue).Select(d => d.InstallationUuid!.Value).Distinct().ToList();
-        return await db.Installations.AsNoTracking()
-            .Where(i => uuids.Contains(i.Uuid))
-            .ToDictionaryAsync(i => i.Uuid, i => new KnownInstallation(i.OrganizationId, i.Status == InstallationStatus.Uninstalled), cancellationToken);
     }
 
     // At start-up: deliveries stored before their installation (or its organization) was known, whatever happened
@@ -332,50 +274,16 @@ internal sealed partial class DeliveryProcessor(
         }
     }
 
-    // Sentry gives every attempt a new Request-ID, so one seen again with a different body is an anomaly worth a look
-    // (reliability.md W7); both deliveries are kept. Reported once, on every delivery after the first.
-    private async Task ReportReusedRequestIdsAsync(PortalDbContext db, List<WebhookDelivery> deliveries, CancellationToken cancellationToken)
-    {
-        var requestIds = deliveries.Where(d => d.Attempts == 0 && d.RequestId is not null).Select(d => d.RequestId!).Distinct().ToList();
-        if (requestIds.Count == 0)
-        {
-            return;
-        }
-
-        var firsts = await db.WebhookDeliveries
-            .Where(d => d.RequestId != null && requestIds.Contains(d.RequestId))
-            .GroupBy(d => d.RequestId!)
-            .Where(group => group.Count() > 1)
-            .Select(group => new { RequestId = group.Key, First = group.Min(d => d.Id) })
-            .ToDictionaryAsync(group => group.RequestId, group => group.First, cancellationToken);
-        foreach (var delivery in deliveries.Where(d => d.Attempts == 0 && d.RequestId is not null && firsts.TryGetValue(d.RequestId, out var first) && first != d.Id))
-        {
-            metrics.Flagged("request_id_reused");
-            LogRequestIdReused(delivery.Id, UntrustedText.ForLog(delivery.RequestId), firsts[delivery.RequestId!]);
-        }
-    }
-
     private static string Describe(Exception exception) =>
         exception is OperationCanceledException
             ? $"The handler did not finish within {ProcessingSchedule.HandlerTimeout.TotalSeconds:0} s."
             : $"{exception.GetType().Name}: {exception.Message}";
-
-    private sealed record KnownInstallation(long? OrganizationId, bool Uninstalled);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Processing delivery {DeliveryId} failed (attempt {Attempt}); next attempt at {NextAttemptAt}")]
     private partial void LogFailed(Exception exception, long deliveryId, int attempt, DateTimeOffset nextAttemptAt);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId} is dead after {Attempts} attempts; replay it from the dashboard once fixed")]
     private partial void LogDead(Exception exception, long deliveryId, int attempts);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} names installation {InstallationUuid}, which the portal does not know (orphan; {Suppressed} more since the last warning)")]
-    private partial void LogOrphan(long deliveryId, Guid installationUuid, long suppressed);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} is not JSON the portal can read (for example a repeated property); kept as unparsed")]
-    private partial void LogUnparsedBody(long deliveryId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} reuses Request-ID {RequestId} of delivery {FirstDeliveryId} with a different body; both are kept")]
-    private partial void LogRequestIdReused(long deliveryId, string requestId, long firstDeliveryId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId}'s stored body no longer matches its SHA-256; marked dead")]
     private partial void LogCorrupt(long deliveryId);
