@@ -1,11 +1,9 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Realtime;
-using Portal.Installations;
 using Portal.Tenancy;
 
 namespace Portal.Webhooks;
@@ -20,7 +18,7 @@ internal sealed partial class DeliveryProcessor(
     IDbContextFactory<PortalDbContext> dbFactory,
     DeliveryWriter writer,
     WebhookDispatcher dispatcher,
-    InstallationOrganizations installations,
+    DeliveryMending mending,
     OrganizationDirectory organizations,
     DeliveryPublisher stream,
     WorkSignal signal,
@@ -41,27 +39,10 @@ internal sealed partial class DeliveryProcessor(
     /// <summary>How long to sleep when nothing is due and nothing new arrives (retries come due on their own).</summary>
     private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(1);
 
-    // Installations that became known (or whose organization did) since the last pass: their earlier deliveries are mended.
-    private readonly ConcurrentQueue<(Guid Installation, long? Organization)> learned = new();
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        installations.Learned += Learn;
-        try
-        {
-            await MendAllAsync(stoppingToken);
-            await RunAsync(stoppingToken);
-        }
-        finally
-        {
-            installations.Learned -= Learn;
-        }
-    }
-
-    private void Learn(Guid installation, long? organization)
-    {
-        learned.Enqueue((installation, organization));
-        signal.Notify();
+        await mending.MendAllAsync(stoppingToken);
+        await RunAsync(stoppingToken);
     }
 
     private async Task RunAsync(CancellationToken stoppingToken)
@@ -70,7 +51,7 @@ internal sealed partial class DeliveryProcessor(
         {
             try
             {
-                await MendLearnedAsync(stoppingToken);
+                await mending.MendLearnedAsync(stoppingToken);
                 if (await ProcessDueAsync(stoppingToken) == 0)
                 {
                     var nextDue = await NextDueAsync(stoppingToken);
@@ -223,57 +204,6 @@ internal sealed partial class DeliveryProcessor(
         }
     }
 
-    // At start-up: deliveries stored before their installation (or its organization) was known, whatever happened
-    // while the portal was down, and rows carried over from storage without organization ids.
-    private async Task MendAllAsync(CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var all = await db.Installations.AsNoTracking().Select(i => new { i.Uuid, i.OrganizationId }).ToListAsync(cancellationToken);
-        foreach (var installation in all)
-        {
-            await MendAsync(db, installation.Uuid, installation.OrganizationId, cancellationToken);
-        }
-    }
-
-    private async Task MendLearnedAsync(CancellationToken cancellationToken)
-    {
-        if (learned.IsEmpty)
-        {
-            return;
-        }
-
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        while (learned.TryDequeue(out var item))
-        {
-            await MendAsync(db, item.Installation, item.Organization, cancellationToken);
-        }
-    }
-
-    // The installation is known now: its deliveries are no orphans, and they belong to its organization. Runs between
-    // passes, after the previous pass's outcomes are committed, so no outcome written later undoes it.
-    private async Task MendAsync(PortalDbContext db, Guid installation, long? organization, CancellationToken cancellationToken)
-    {
-        var mending = db.WebhookDeliveries.Where(d => d.InstallationUuid == installation
-            && (d.State != DeliveryState.Pending && d.State != DeliveryState.Retrying)
-            && ((d.Flags & DeliveryFlags.Orphan) != 0 || (organization != null && d.OrganizationId != organization)));
-        var ids = await mending.OrderByDescending(d => d.Id).Select(d => d.Id).Take(DeliveryHistory.MaxBackfill).ToListAsync(cancellationToken);
-        if (ids.Count == 0)
-        {
-            return;
-        }
-
-        var mended = await mending.ExecuteUpdateAsync(set => set
-            .SetProperty(d => d.Flags, d => d.Flags & ~DeliveryFlags.Orphan)
-            .SetProperty(d => d.OrganizationId, d => organization ?? d.OrganizationId), cancellationToken);
-        LogMended(mended, installation);
-
-        var publishedAt = time.GetUtcNow();
-        foreach (var delivery in await db.WebhookDeliveries.AsNoTracking().Where(d => ids.Contains(d.Id)).OrderBy(d => d.Id).ToListAsync(cancellationToken))
-        {
-            stream.Publish(DeliverySummary.From(delivery, DeliverySummaryKind.StateChanged, publishedAt, organizations.SlugOf(delivery.OrganizationId)));
-        }
-    }
-
     private static string Describe(Exception exception) =>
         exception is OperationCanceledException
             ? $"The handler did not finish within {ProcessingSchedule.HandlerTimeout.TotalSeconds:0} s."
@@ -287,9 +217,6 @@ internal sealed partial class DeliveryProcessor(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId}'s stored body no longer matches its SHA-256; marked dead")]
     private partial void LogCorrupt(long deliveryId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} earlier deliveries of installation {InstallationUuid} now name its organization")]
-    private partial void LogMended(int count, Guid installationUuid);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A delivery processor pass failed; the next pass retries shortly")]
     private partial void LogLoopFailed(Exception exception);
