@@ -19,6 +19,7 @@ internal static class WebhooksRegistration
         builder.Services.AddSingleton<DeliveryAnomalies>();
         builder.Services.AddSingleton<ProcessingPass>();
         builder.Services.AddSingleton<DeliveryMending>();
+        builder.Services.AddSingleton(ProcessingPace.Default);
         builder.Services.AddSingleton<DeliveryProcessor>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DeliveryProcessor>());
 
