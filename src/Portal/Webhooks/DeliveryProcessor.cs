@@ -1,84 +1,30 @@
-using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Portal.Data;
-using Portal.Data.Entities;
-using Portal.Realtime;
-using Portal.Installations;
-using Portal.SentryPlatform;
-using Portal.Tenancy;
-
 namespace Portal.Webhooks;
 
 /// <summary>
-/// Works through committed deliveries in arrival order, after Sentry has its 2xx (store, acknowledge, then
-/// process). A failing delivery is retried on <see cref="ProcessingSchedule"/> without holding up the ones behind
-/// it, and is marked dead after the last attempt. State lives in the table, so work resumes after a restart.
-/// Reads are its own; its writes go through the <see cref="DeliveryWriter"/>.
+/// The background loop that works through committed deliveries after Sentry has its 2xx: one
+/// <see cref="ProcessingPass"/> after another, <see cref="DeliveryMending"/> between them, and sleep on the injected
+/// <see cref="TimeProvider"/> until new work is signalled or the next retry is due.
 /// </summary>
+/// <remarks>State lives in the table, so work resumes after a restart.</remarks>
 internal sealed partial class DeliveryProcessor(
-    IDbContextFactory<PortalDbContext> dbFactory,
-    DeliveryWriter writer,
-    WebhookDispatcher dispatcher,
-    InstallationOrganizations installations,
-    OrganizationDirectory organizations,
-    DeliveryPublisher stream,
+    ProcessingPass pass,
+    DeliveryMending mending,
     WorkSignal signal,
-    WebhookMetrics metrics,
-    WarningThrottle throttle,
+    ProcessingPace pace,
     TimeProvider time,
     ILogger<DeliveryProcessor> logger) : BackgroundService
 {
-    public const int BatchSize = 200;
-
-    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = WebhookEnvelope.ReaderOptions.MaxDepth, AllowDuplicateProperties = false };
-
-    /// <summary>How long new work may wait to be taken together with what follows it.</summary>
-    public static readonly TimeSpan GatherWindow = TimeSpan.FromMilliseconds(20);
-
-    /// <summary>How long to sleep when nothing is due and nothing new arrives (retries come due on their own).</summary>
-    private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(1);
-
-    // Installations that became known (or whose organization did) since the last pass: their earlier deliveries are mended.
-    private readonly ConcurrentQueue<(Guid Installation, long? Organization)> learned = new();
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        installations.Learned += Learn;
-        try
-        {
-            await MendAllAsync(stoppingToken);
-            await RunAsync(stoppingToken);
-        }
-        finally
-        {
-            installations.Learned -= Learn;
-        }
-    }
-
-    private void Learn(Guid installation, long? organization)
-    {
-        learned.Enqueue((installation, organization));
-        signal.Notify();
-    }
-
-    private async Task RunAsync(CancellationToken stoppingToken)
-    {
+        await mending.MendAllAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await MendLearnedAsync(stoppingToken);
-                if (await ProcessDueAsync(stoppingToken) == 0)
+                await mending.MendLearnedAsync(stoppingToken);
+                if (await pass.ProcessDueAsync(stoppingToken) == 0)
                 {
-                    var nextDue = await NextDueAsync(stoppingToken);
-                    await signal.WaitAsync(Clamp(nextDue - time.GetUtcNow()), time, stoppingToken);
-
-                    // Let a few more commits land so one pass takes a batch, not one delivery: the per-pass queries
-                    // and the outcome commit are the processor's fixed cost. A batching window, not business time,
-                    // so real time rather than the TimeProvider.
-                    await Task.Delay(GatherWindow, stoppingToken);
+                    await SleepAsync(stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -89,298 +35,25 @@ internal sealed partial class DeliveryProcessor(
             {
                 // Whatever went wrong, the intake keeps acknowledging and the next pass tries again: a crashed
                 // background service would stop the whole host.
-                LogLoopFailed(exception);
-                await signal.WaitAsync(IdleWait, time, stoppingToken);
+                LogPassFailed(exception);
+                await signal.WaitAsync(pace.IdleWait, time, stoppingToken);
             }
         }
     }
 
-    /// <summary>Processes one batch of due deliveries; returns how many it took.</summary>
-    internal async Task<int> ProcessDueAsync(CancellationToken stoppingToken)
+    // Until the next scheduled retry (at most IdleWait), unless the writer signals new work first.
+    private async Task SleepAsync(CancellationToken stoppingToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(stoppingToken);
+        var nextDue = await pass.NextDueAsync(stoppingToken);
         var now = time.GetUtcNow();
-        var due = await db.WebhookDeliveries.AsNoTracking()
-            .Where(d => (d.State == DeliveryState.Pending || d.State == DeliveryState.Retrying) && d.NextAttemptAt <= now)
-            .OrderBy(d => d.Id)
-            .Take(BatchSize)
-            .ToListAsync(stoppingToken);
-        if (due.Count == 0)
-        {
-            return 0;
-        }
+        var wait = (nextDue ?? now + pace.IdleWait) - now;
+        await signal.WaitAsync(wait < TimeSpan.Zero ? TimeSpan.Zero : wait > pace.IdleWait ? pace.IdleWait : wait, time, stoppingToken);
 
-        var known = await InstallationsOfAsync(db, due, stoppingToken);
-        await ReportReusedRequestIdsAsync(db, due, stoppingToken);
-        var done = new List<WebhookDelivery>(due.Count);
-        foreach (var delivery in due)
-        {
-            // Stop between items on shutdown; what is not done stays due and is taken after the restart (D6).
-            if (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-
-            await ProcessAsync(db, delivery, known);
-            done.Add(delivery);
-        }
-
-        // Outcomes go through the single writer, so processing never contends with the ingest for the write lock.
-        if (!await writer.RecordAsync(new ProcessingOutcomes(done), CancellationToken.None))
-        {
-            // Not recorded: the same deliveries are due again (handlers are idempotent), after the loop's pause.
-            return stoppingToken.IsCancellationRequested
-                ? 0
-                : throw new InvalidOperationException("The writer could not record processing outcomes.");
-        }
-
-        var publishedAt = time.GetUtcNow();
-        foreach (var delivery in done)
-        {
-            stream.Publish(DeliverySummary.From(delivery, DeliverySummaryKind.StateChanged, publishedAt, organizations.SlugOf(delivery.OrganizationId)));
-        }
-
-        return done.Count;
+        // Let a few more commits land so one pass takes a batch, not one delivery: the per-pass queries and the
+        // outcome commit are the processor's fixed cost.
+        await Task.Delay(pace.GatherWindow, time, stoppingToken);
     }
-
-    // The processor sleeps until the next scheduled retry (at most IdleWait), unless the writer signals new work first.
-    private async Task<DateTimeOffset> NextDueAsync(CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var next = await db.WebhookDeliveries
-            .Where(d => d.State == DeliveryState.Pending || d.State == DeliveryState.Retrying)
-            .OrderBy(d => d.NextAttemptAt)
-            .Select(d => (DateTimeOffset?)d.NextAttemptAt)
-            .FirstOrDefaultAsync(cancellationToken);
-        return next ?? time.GetUtcNow() + IdleWait;
-    }
-
-    private static TimeSpan Clamp(TimeSpan wait) => wait < TimeSpan.Zero ? TimeSpan.Zero : wait > IdleWait ? IdleWait : wait;
-
-    private async Task ProcessAsync(PortalDbContext db, WebhookDelivery delivery, Dictionary<Guid, KnownInstallation> known)
-    {
-        delivery.Attempts++;
-
-        // The stored bytes must still be what Sentry signed; if the disk corrupted them, no retry can help.
-        if (!SHA256.HashData(delivery.Body).AsSpan().SequenceEqual(delivery.BodySha256))
-        {
-            delivery.State = DeliveryState.Dead;
-            delivery.LastError = "The stored body no longer matches its SHA-256 (storage corruption); it cannot be processed.";
-            metrics.Processed("dead");
-            LogCorrupt(delivery.Id);
-            return;
-        }
-
-        try
-        {
-            var outcome = HandlerOutcome.Done;
-            if (!delivery.Flags.HasFlag(DeliveryFlags.Unparsed) && TryParse(delivery) is { } document)
-            {
-                using (document)
-                {
-                    var webhook = new WebhookEvent(delivery, document.RootElement);
-                    using var timeout = new CancellationTokenSource(ProcessingSchedule.HandlerTimeout, time);
-                    outcome = await dispatcher.DispatchAsync(webhook, timeout.Token);
-                    delivery.Summary = DeliverySummarizer.Describe(webhook);
-                }
-            }
-
-            await ResolveInstallationAsync(db, delivery, known);
-            delivery.State = outcome.Attention is null ? DeliveryState.Processed : DeliveryState.NeedsAttention;
-            delivery.ProcessedAt = time.GetUtcNow();
-            delivery.LastError = outcome.Attention is { } attention ? ErrorText.Truncate(attention) : null;
-            metrics.Processed(outcome.Attention is null ? "processed" : "needs_attention");
-        }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
-        {
-            var dead = delivery.Attempts >= ProcessingSchedule.MaxAttempts;
-            delivery.State = dead ? DeliveryState.Dead : DeliveryState.Retrying;
-            delivery.NextAttemptAt = time.GetUtcNow() + ProcessingSchedule.DelayAfter(delivery.Attempts);
-            delivery.LastError = ErrorText.Truncate(Describe(exception));
-            metrics.Processed(dead ? "dead" : "failed");
-            if (dead)
-            {
-                LogDead(exception, delivery.Id, delivery.Attempts);
-            }
-            else
-            {
-                LogFailed(exception, delivery.Id, delivery.Attempts, delivery.NextAttemptAt);
-            }
-        }
-    }
-
-    // The intake only reads the envelope; a body that is not valid JSON throughout (or repeats a property name,
-    // which different parsers resolve differently) is kept as unparsed rather than retried: retrying cannot fix it.
-    private JsonDocument? TryParse(WebhookDelivery delivery)
-    {
-        try
-        {
-            return JsonDocument.Parse(delivery.Body, ParseOptions);
-        }
-        catch (JsonException)
-        {
-            delivery.Flags |= DeliveryFlags.Unparsed;
-            metrics.Flagged("unparsed");
-            LogUnparsedBody(delivery.Id);
-            return null;
-        }
-    }
-
-    // Flags that need a lookup are set here, after the 2xx, never before it (design.md §5): an orphan is a delivery
-    // whose installation is still unknown now, when it is processed (one that arrived just before its
-    // installation.created is looked up again, not judged by the batch's first look).
-    private async Task ResolveInstallationAsync(PortalDbContext db, WebhookDelivery delivery, Dictionary<Guid, KnownInstallation> known)
-    {
-        if (delivery.InstallationUuid is not { } uuid)
-        {
-            return;
-        }
-
-        if (delivery.Resource == WebhookCatalog.Installation || !known.ContainsKey(uuid))
-        {
-            // The handler may just have recorded it, or something else did since the batch was read.
-            if (await LookUpAsync(db, uuid) is { } found)
-            {
-                known[uuid] = found;
-            }
-        }
-
-        if (known.TryGetValue(uuid, out var installation))
-        {
-            delivery.OrganizationId = installation.OrganizationId ?? delivery.OrganizationId;
-            delivery.Flags &= ~DeliveryFlags.Orphan;
-            if (installation.Uninstalled && delivery.Resource != WebhookCatalog.Installation)
-            {
-                delivery.Flags |= DeliveryFlags.Uninstalled;
-            }
-        }
-        else if (!delivery.Flags.HasFlag(DeliveryFlags.Orphan))
-        {
-            delivery.Flags |= DeliveryFlags.Orphan;
-            metrics.Flagged("orphan");
-            if (throttle.ShouldLog($"orphan:{uuid}", out var more))
-            {
-                LogOrphan(delivery.Id, uuid, more);
-            }
-        }
-    }
-
-    private static Task<KnownInstallation?> LookUpAsync(PortalDbContext db, Guid uuid) =>
-        db.Installations.AsNoTracking().Where(i => i.Uuid == uuid)
-            .Select(i => new KnownInstallation(i.OrganizationId, i.Status == InstallationStatus.Uninstalled))
-            .FirstOrDefaultAsync(CancellationToken.None)!;
-
-    private static async Task<Dictionary<Guid, KnownInstallation>> InstallationsOfAsync(
-        PortalDbContext db, List<WebhookDelivery> deliveries, CancellationToken cancellationToken)
-    {
-        var uuids = deliveries.Where(d => d.InstallationUuid.HasValue).Select(d => d.InstallationUuid!.Value).Distinct().ToList();
-        return await db.Installations.AsNoTracking()
-            .Where(i => uuids.Contains(i.Uuid))
-            .ToDictionaryAsync(i => i.Uuid, i => new KnownInstallation(i.OrganizationId, i.Status == InstallationStatus.Uninstalled), cancellationToken);
-    }
-
-    // At start-up: deliveries stored before their installation (or its organization) was known, whatever happened
-    // while the portal was down, and rows carried over from storage without organization ids.
-    private async Task MendAllAsync(CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var all = await db.Installations.AsNoTracking().Select(i => new { i.Uuid, i.OrganizationId }).ToListAsync(cancellationToken);
-        foreach (var installation in all)
-        {
-            await MendAsync(db, installation.Uuid, installation.OrganizationId, cancellationToken);
-        }
-    }
-
-    private async Task MendLearnedAsync(CancellationToken cancellationToken)
-    {
-        if (learned.IsEmpty)
-        {
-            return;
-        }
-
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        while (learned.TryDequeue(out var item))
-        {
-            await MendAsync(db, item.Installation, item.Organization, cancellationToken);
-        }
-    }
-
-    // The installation is known now: its deliveries are no orphans, and they belong to its organization. Runs between
-    // passes, after the previous pass's outcomes are committed, so no outcome written later undoes it.
-    private async Task MendAsync(PortalDbContext db, Guid installation, long? organization, CancellationToken cancellationToken)
-    {
-        var mending = db.WebhookDeliveries.Where(d => d.InstallationUuid == installation
-            && (d.State != DeliveryState.Pending && d.State != DeliveryState.Retrying)
-            && ((d.Flags & DeliveryFlags.Orphan) != 0 || (organization != null && d.OrganizationId != organization)));
-        var ids = await mending.OrderByDescending(d => d.Id).Select(d => d.Id).Take(DeliveryHistory.MaxBackfill).ToListAsync(cancellationToken);
-        if (ids.Count == 0)
-        {
-            return;
-        }
-
-        var mended = await mending.ExecuteUpdateAsync(set => set
-            .SetProperty(d => d.Flags, d => d.Flags & ~DeliveryFlags.Orphan)
-            .SetProperty(d => d.OrganizationId, d => organization ?? d.OrganizationId), cancellationToken);
-        LogMended(mended, installation);
-
-        var publishedAt = time.GetUtcNow();
-        foreach (var delivery in await db.WebhookDeliveries.AsNoTracking().Where(d => ids.Contains(d.Id)).OrderBy(d => d.Id).ToListAsync(cancellationToken))
-        {
-            stream.Publish(DeliverySummary.From(delivery, DeliverySummaryKind.StateChanged, publishedAt, organizations.SlugOf(delivery.OrganizationId)));
-        }
-    }
-
-    // Sentry gives every attempt a new Request-ID, so one seen again with a different body is an anomaly worth a look
-    // (reliability.md W7); both deliveries are kept. Reported once, on every delivery after the first.
-    private async Task ReportReusedRequestIdsAsync(PortalDbContext db, List<WebhookDelivery> deliveries, CancellationToken cancellationToken)
-    {
-        var requestIds = deliveries.Where(d => d.Attempts == 0 && d.RequestId is not null).Select(d => d.RequestId!).Distinct().ToList();
-        if (requestIds.Count == 0)
-        {
-            return;
-        }
-
-        var firsts = await db.WebhookDeliveries
-            .Where(d => d.RequestId != null && requestIds.Contains(d.RequestId))
-            .GroupBy(d => d.RequestId!)
-            .Where(group => group.Count() > 1)
-            .Select(group => new { RequestId = group.Key, First = group.Min(d => d.Id) })
-            .ToDictionaryAsync(group => group.RequestId, group => group.First, cancellationToken);
-        foreach (var delivery in deliveries.Where(d => d.Attempts == 0 && d.RequestId is not null && firsts.TryGetValue(d.RequestId, out var first) && first != d.Id))
-        {
-            metrics.Flagged("request_id_reused");
-            LogRequestIdReused(delivery.Id, UntrustedText.ForLog(delivery.RequestId), firsts[delivery.RequestId!]);
-        }
-    }
-
-    private static string Describe(Exception exception) =>
-        exception is OperationCanceledException
-            ? $"The handler did not finish within {ProcessingSchedule.HandlerTimeout.TotalSeconds:0} s."
-            : $"{exception.GetType().Name}: {exception.Message}";
-
-    private sealed record KnownInstallation(long? OrganizationId, bool Uninstalled);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Processing delivery {DeliveryId} failed (attempt {Attempt}); next attempt at {NextAttemptAt}")]
-    private partial void LogFailed(Exception exception, long deliveryId, int attempt, DateTimeOffset nextAttemptAt);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId} is dead after {Attempts} attempts; replay it from the dashboard once fixed")]
-    private partial void LogDead(Exception exception, long deliveryId, int attempts);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} names installation {InstallationUuid}, which the portal does not know (orphan; {Suppressed} more since the last warning)")]
-    private partial void LogOrphan(long deliveryId, Guid installationUuid, long suppressed);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} is not JSON the portal can read (for example a repeated property); kept as unparsed")]
-    private partial void LogUnparsedBody(long deliveryId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} reuses Request-ID {RequestId} of delivery {FirstDeliveryId} with a different body; both are kept")]
-    private partial void LogRequestIdReused(long deliveryId, string requestId, long firstDeliveryId);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId}'s stored body no longer matches its SHA-256; marked dead")]
-    private partial void LogCorrupt(long deliveryId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} earlier deliveries of installation {InstallationUuid} now name its organization")]
-    private partial void LogMended(int count, Guid installationUuid);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A delivery processor pass failed; the next pass retries shortly")]
-    private partial void LogLoopFailed(Exception exception);
+    private partial void LogPassFailed(Exception exception);
 }

@@ -16,6 +16,10 @@ internal static class WebhooksRegistration
 
         builder.Services.AddSingleton<IWebhookHandler, InstallationWebhookHandler>();
         builder.Services.AddSingleton<WebhookDispatcher>();
+        builder.Services.AddSingleton<DeliveryAnomalies>();
+        builder.Services.AddSingleton<ProcessingPass>();
+        builder.Services.AddSingleton<DeliveryMending>();
+        builder.Services.AddSingleton(ProcessingPace.Default);
         builder.Services.AddSingleton<DeliveryProcessor>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DeliveryProcessor>());
 

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Data.Entities;
+using Portal.Webhooks;
 
 namespace Portal.IntegrationTests.TestSupport;
 
@@ -34,7 +35,10 @@ public abstract class InstallationTestHost : IAsyncLifetime
         // Everything the portal itself logs, down to Trace, goes through the canary.
         Portal.Settings["Logging:LogLevel:Portal"] = "Trace";
         Portal.Settings["Logging:LogLevel:System.Net.Http"] = "Trace";
-        Portal.TestServices = services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time));
+        // The processor would gather new work on this clock until a test moved it; here it takes each delivery at once.
+        Portal.TestServices = services => services
+            .Replace(ServiceDescriptor.Singleton<TimeProvider>(Time))
+            .Replace(ServiceDescriptor.Singleton(ProcessingPace.Default with { GatherWindow = TimeSpan.Zero }));
         Configure(Portal);
     }
 

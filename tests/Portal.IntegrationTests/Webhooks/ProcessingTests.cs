@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Time.Testing;
 using Portal.Data.Entities;
 using Portal.IntegrationTests.TestSupport;
 using Portal.Webhooks;
@@ -8,7 +7,7 @@ namespace Portal.IntegrationTests.Webhooks;
 
 public sealed class ProcessingTests : IAsyncLifetime
 {
-    private readonly FakeTimeProvider time = new(DateTimeOffset.UtcNow);
+    private readonly ProcessorClock time = new();
     private readonly FailingIssueHandler failing = new();
     private readonly PortalFactory factory = new();
 
@@ -39,7 +38,7 @@ public sealed class ProcessingTests : IAsyncLifetime
         var response = await client.SendAsync(SignedRequests.Webhook("issue", body, timestamp: time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)), Cancel);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
 
-        var first = await factory.ProcessedDeliveryAsync(body, DeliveryState.Retrying);
+        var first = await WokenUntilAsync(body, DeliveryState.Retrying);
         Assert.Equal(1, first.Attempts);
         Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(1), first.NextAttemptAt);
         Assert.Contains("injected failure", first.LastError, StringComparison.Ordinal);
@@ -51,17 +50,18 @@ public sealed class ProcessingTests : IAsyncLifetime
             var scheduled = (await factory.FindDeliveryAsync(body))!.NextAttemptAt;
             Assert.InRange(scheduled - time.GetUtcNow(), waits[attempt - 2] - TimeSpan.FromMilliseconds(50), waits[attempt - 2]);
 
-            time.Advance(scheduled - time.GetUtcNow() - TimeSpan.FromMilliseconds(1));
-            await Task.Delay(150, Cancel);
+            await time.AdvanceAsync(scheduled - time.GetUtcNow() - TimeSpan.FromMilliseconds(1));
+            await time.SleepingUntilAsync();
             Assert.Equal(attempt - 1, (await factory.FindDeliveryAsync(body))!.Attempts);
 
-            await AdvanceUntilAsync(async () => (await factory.FindDeliveryAsync(body))!.Attempts == attempt, $"attempt {attempt}");
+            await time.WakeUntilAsync(async () => (await factory.FindDeliveryAsync(body))!.Attempts == attempt, $"attempt {attempt}");
         }
 
         var dead = await factory.ProcessedDeliveryAsync(body, DeliveryState.Dead);
         Assert.Equal(10, dead.Attempts);
-        time.Advance(TimeSpan.FromHours(1));
-        await Task.Delay(200, Cancel);
+        await time.AdvanceAsync(TimeSpan.FromHours(1));
+        await time.WakeAsync();
+        await time.SleepingUntilAsync();
         Assert.Equal(10, (await factory.FindDeliveryAsync(body))!.Attempts);
     }
 
@@ -76,25 +76,18 @@ public sealed class ProcessingTests : IAsyncLifetime
         await client.SendAsync(SignedRequests.Webhook("issue", failingBody, timestamp: Now()), Cancel);
         await client.SendAsync(SignedRequests.Webhook("comment", behind, timestamp: Now()), Cancel);
 
-        await factory.ProcessedDeliveryAsync(behind);
+        await WokenUntilAsync(behind, DeliveryState.Processed);
         Assert.Equal(DeliveryState.Retrying, (await factory.FindDeliveryAsync(failingBody))!.State);
-        await AdvanceUntilAsync(async () => (await factory.FindDeliveryAsync(failingBody))!.State == DeliveryState.Processed, "the retry", TimeSpan.FromSeconds(1));
-        var retried = await factory.ProcessedDeliveryAsync(failingBody);
+        var retried = await WokenUntilAsync(failingBody, DeliveryState.Processed);
         Assert.Equal(2, retried.Attempts);
         Assert.Null(retried.LastError);
     }
 
-    // Steps the clock a millisecond at a time: the processor may still be arming its timer when the test first advances.
-    private async Task AdvanceUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? first = null)
+    // The processor takes new work after its gather window, on the fake clock: the test moves the clock to each of its wake-ups.
+    private async Task<WebhookDelivery> WokenUntilAsync(byte[] body, DeliveryState state)
     {
-        time.Advance(first ?? TimeSpan.FromMilliseconds(1));
-        for (var step = 0; step < 100 && !await condition(); step++)
-        {
-            await Task.Delay(50, Cancel);
-            time.Advance(TimeSpan.FromMilliseconds(1));
-        }
-
-        Assert.True(await condition(), $"Timed out waiting for {what}");
+        await time.WakeUntilAsync(async () => (await factory.FindDeliveryAsync(body))?.State == state, $"a delivery in state {state}");
+        return (await factory.FindDeliveryAsync(body))!;
     }
 
     private string Now() => time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);

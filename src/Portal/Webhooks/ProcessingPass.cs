@@ -1,0 +1,176 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.Realtime;
+using Portal.Tenancy;
+
+namespace Portal.Webhooks;
+
+/// <summary>
+/// One pass over the due deliveries in arrival order: each goes to its handler, and the batch's outcomes are recorded
+/// through the <see cref="DeliveryWriter"/> and then published.
+/// </summary>
+/// <remarks>
+/// A failing delivery is retried on <see cref="ProcessingSchedule"/> without holding up the ones behind it, and is
+/// marked dead after the last attempt. Reads are its own; every write goes through the writer.
+/// </remarks>
+internal sealed partial class ProcessingPass(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    DeliveryWriter writer,
+    WebhookDispatcher dispatcher,
+    DeliveryAnomalies anomalies,
+    OrganizationDirectory organizations,
+    DeliveryPublisher stream,
+    WebhookMetrics metrics,
+    TimeProvider time,
+    ILogger<ProcessingPass> logger)
+{
+    public const int BatchSize = 200;
+
+    private const string CorruptBody = "The stored body no longer matches its SHA-256 (storage corruption); it cannot be processed.";
+
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = WebhookEnvelope.ReaderOptions.MaxDepth, AllowDuplicateProperties = false };
+
+    /// <summary>
+    /// Processes up to <see cref="BatchSize"/> due deliveries and records their outcomes; returns how many it took.
+    /// Throws when the outcomes could not be recorded (the same deliveries are then due again).
+    /// </summary>
+    public async Task<int> ProcessDueAsync(CancellationToken stoppingToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(stoppingToken);
+        var now = time.GetUtcNow();
+        var due = await db.WebhookDeliveries.AsNoTracking()
+            .Where(d => (d.State == DeliveryState.Pending || d.State == DeliveryState.Retrying) && d.NextAttemptAt <= now)
+            .OrderBy(d => d.Id)
+            .Take(BatchSize)
+            .ToListAsync(stoppingToken);
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        var known = await DeliveryAnomalies.InstallationsOfAsync(db, due, stoppingToken);
+        await anomalies.ReportReusedRequestIdsAsync(db, due, stoppingToken);
+        var done = new List<WebhookDelivery>(due.Count);
+        foreach (var delivery in due)
+        {
+            // Stop between items on shutdown; what is not done stays due and is taken after the restart (D6).
+            if (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            await ProcessAsync(db, delivery, known);
+            done.Add(delivery);
+        }
+
+        // Outcomes go through the single writer, so processing never contends with the ingest for the write lock.
+        if (!await writer.RecordAsync(new ProcessingOutcomes(done), CancellationToken.None))
+        {
+            // Not recorded: the same deliveries are due again (handlers are idempotent), after the loop's pause.
+            return stoppingToken.IsCancellationRequested
+                ? 0
+                : throw new InvalidOperationException("The writer could not record processing outcomes.");
+        }
+
+        var publishedAt = time.GetUtcNow();
+        foreach (var delivery in done)
+        {
+            stream.Publish(DeliverySummary.From(delivery, DeliverySummaryKind.StateChanged, publishedAt, organizations.SlugOf(delivery.OrganizationId)));
+        }
+
+        return done.Count;
+    }
+
+    /// <summary>When the earliest delivery still to process is due (it may be now, or past); null when there is none.</summary>
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.WebhookDeliveries
+            .Where(d => d.State == DeliveryState.Pending || d.State == DeliveryState.Retrying)
+            .OrderBy(d => d.NextAttemptAt)
+            .Select(d => (DateTimeOffset?)d.NextAttemptAt)
+            .FirstOrDefaultAsync(cancellationToken);
+    }
+
+    private async Task ProcessAsync(PortalDbContext db, WebhookDelivery delivery, Dictionary<Guid, DeliveryAnomalies.KnownInstallation> known)
+    {
+        delivery.Attempts++;
+
+        // The stored bytes must still be what Sentry signed; if the disk corrupted them, no retry can help.
+        if (!SHA256.HashData(delivery.Body).AsSpan().SequenceEqual(delivery.BodySha256))
+        {
+            delivery.State = DeliveryState.Dead;
+            delivery.LastError = ErrorText.Truncate(CorruptBody);
+            metrics.Processed("dead");
+            LogCorrupt(delivery.Id);
+            return;
+        }
+
+        try
+        {
+            var outcome = HandlerOutcome.Done;
+            if (!delivery.Flags.HasFlag(DeliveryFlags.Unparsed) && TryParse(delivery) is { } document)
+            {
+                using (document)
+                {
+                    var webhook = new WebhookEvent(delivery, document.RootElement);
+                    using var timeout = new CancellationTokenSource(ProcessingSchedule.HandlerTimeout, time);
+                    outcome = await dispatcher.DispatchAsync(webhook, timeout.Token);
+                    delivery.Summary = DeliverySummarizer.Describe(webhook);
+                }
+            }
+
+            await anomalies.ResolveInstallationAsync(db, delivery, known);
+            delivery.State = outcome.Attention is null ? DeliveryState.Processed : DeliveryState.NeedsAttention;
+            delivery.ProcessedAt = time.GetUtcNow();
+            delivery.LastError = outcome.Attention is { } attention ? ErrorText.Truncate(attention) : null;
+            metrics.Processed(outcome.Attention is null ? "processed" : "needs_attention");
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            var dead = delivery.Attempts >= ProcessingSchedule.MaxAttempts;
+            delivery.State = dead ? DeliveryState.Dead : DeliveryState.Retrying;
+            delivery.NextAttemptAt = time.GetUtcNow() + ProcessingSchedule.DelayAfter(delivery.Attempts);
+            delivery.LastError = ErrorText.Truncate(Describe(exception));
+            metrics.Processed(dead ? "dead" : "failed");
+            if (dead)
+            {
+                LogDead(exception, delivery.Id, delivery.Attempts);
+            }
+            else
+            {
+                LogFailed(exception, delivery.Id, delivery.Attempts, delivery.NextAttemptAt);
+            }
+        }
+    }
+
+    private JsonDocument? TryParse(WebhookDelivery delivery)
+    {
+        try
+        {
+            return JsonDocument.Parse(delivery.Body, ParseOptions);
+        }
+        catch (JsonException)
+        {
+            anomalies.FlagUnparsed(delivery);
+            return null;
+        }
+    }
+
+    private static string Describe(Exception exception) =>
+        exception is OperationCanceledException
+            ? $"The handler did not finish within {ProcessingSchedule.HandlerTimeout.TotalSeconds:0} s."
+            : $"{exception.GetType().Name}: {exception.Message}";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Processing delivery {DeliveryId} failed (attempt {Attempt}); next attempt at {NextAttemptAt}")]
+    private partial void LogFailed(Exception exception, long deliveryId, int attempt, DateTimeOffset nextAttemptAt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId} is dead after {Attempts} attempts; replay it from the dashboard once fixed")]
+    private partial void LogDead(Exception exception, long deliveryId, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId}'s stored body no longer matches its SHA-256; marked dead")]
+    private partial void LogCorrupt(long deliveryId);
+}
