@@ -1,6 +1,5 @@
 using MudBlazor;
 using Portal.Data.Entities;
-using Portal.Realtime;
 
 namespace Portal.Dashboard;
 
@@ -14,6 +13,4 @@ internal static class DeliveryStateColors
         DeliveryState.Dead => Color.Error,
         _ => Color.Default,
     };
-
-    public static Color Of(string state) => DeliveryStateNames.Parse(state) is { } parsed ? Of(parsed) : Color.Default;
 }

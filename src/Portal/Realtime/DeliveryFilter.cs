@@ -9,7 +9,7 @@ namespace Portal.Realtime;
 /// brings matches exactly when the query would have returned it.
 /// </summary>
 public sealed record DeliveryFilter(
-    string? Resource = null, string? Action = null, string? State = null, string? Flag = null, long? Organization = null, string? Text = null)
+    string? Resource = null, string? Action = null, DeliveryState? State = null, string? Flag = null, long? Organization = null, string? Text = null)
 {
     public static readonly DeliveryFilter None = new();
 
@@ -26,7 +26,7 @@ public sealed record DeliveryFilter(
         ArgumentNullException.ThrowIfNull(delivery);
         var text = SearchText;
         return (Resource is null || delivery.Resource == Resource)
-            && (State is null || DeliveryStateNames.Parse(delivery.State) == DeliveryStateNames.Parse(State))
+            && (State is null || delivery.State == State)
             && (Action is null || delivery.Action == Action)
             && (Flag is null || delivery.Flags.Contains(Flag))
             && (Organization is null || delivery.OrganizationId == Organization)
@@ -54,10 +54,8 @@ public sealed record DeliveryFilter(
             deliveries = deliveries.Where(d => d.Action == Action);
         }
 
-        if (State is not null)
+        if (State is { } state)
         {
-            // An unknown state name matches nothing rather than everything.
-            var state = DeliveryStateNames.Parse(State) ?? (DeliveryState)(-1);
             deliveries = deliveries.Where(d => d.State == state);
         }
 

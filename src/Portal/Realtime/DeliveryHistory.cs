@@ -58,6 +58,6 @@ public sealed class DeliveryHistory(IDbContextFactory<PortalDbContext> dbFactory
         var now = time.GetUtcNow();
         return deliveries.AsNoTracking().Select(d => new DeliverySummary(
             d.Id, DeliverySummaryKind.Backfill, d.ReceivedAt, now, d.Resource, d.Action, d.InstallationUuid, d.OrganizationId, d.Organization!.Slug,
-            DeliveryFlagNames.Of(d.Flags), d.State.ToString(), d.Attempts, d.Summary, d.LastError, d.RequestId));
+            DeliveryFlagNames.Of(d.Flags), d.State, d.Attempts, d.Summary, d.LastError, d.RequestId));
     }
 }

@@ -19,10 +19,10 @@ public static class DeliveryStateNames
         _ => state.ToString(),
     };
 
-    /// <summary>How a state named in a summary or an address reads.</summary>
-    public static string Label(string state) => Parse(state) is { } parsed ? Label(parsed) : state;
-
-    /// <summary>The state a name stands for (any case), taking the older word "Failed" for Retrying; null when none.</summary>
+    /// <summary>
+    /// The state an address names (any case), taking the older word "Failed" for Retrying; null when none. A number
+    /// is not a name: <c>state=2</c> is ignored like any unknown word.
+    /// </summary>
     public static DeliveryState? Parse(string? name) =>
         string.Equals(name, "Failed", StringComparison.OrdinalIgnoreCase) ? DeliveryState.Retrying
         : Enum.TryParse<DeliveryState>(name, ignoreCase: true, out var state) && Enum.IsDefined(state) && !int.TryParse(name, out _) ? state

@@ -1,10 +1,12 @@
+using System.Text.Json.Serialization;
 using Portal.Data.Entities;
 
 namespace Portal.Realtime;
 
 /// <summary>
 /// What the live stream carries about one delivery: never the body, never a secret (design.md §5). Public because
-/// SignalR serialises it to clients in other processes.
+/// SignalR serialises it to clients in other processes, which read <see cref="State"/> as the state's name
+/// ("Processed"), never its number.
 /// </summary>
 public sealed record DeliverySummary(
     long Id,
@@ -17,7 +19,7 @@ public sealed record DeliverySummary(
     long? OrganizationId,
     string? OrganizationSlug,
     IReadOnlyList<string> Flags,
-    string State,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<DeliveryState>))] DeliveryState State,
     int Attempts,
     string? Summary,
     string? LastError,
@@ -29,7 +31,7 @@ public sealed record DeliverySummary(
         ArgumentNullException.ThrowIfNull(delivery);
         return new DeliverySummary(
             delivery.Id, kind, delivery.ReceivedAt, publishedAt, delivery.Resource, delivery.Action, delivery.InstallationUuid,
-            delivery.OrganizationId, organizationSlug, DeliveryFlagNames.Of(delivery.Flags), delivery.State.ToString(), delivery.Attempts,
+            delivery.OrganizationId, organizationSlug, DeliveryFlagNames.Of(delivery.Flags), delivery.State, delivery.Attempts,
             delivery.Summary, delivery.LastError, delivery.RequestId);
     }
 }

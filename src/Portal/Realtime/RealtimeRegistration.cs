@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Portal.Realtime;
 
 internal static class RealtimeRegistration
@@ -8,7 +10,9 @@ internal static class RealtimeRegistration
         builder.Services.AddSingleton<DeliveryPublisher>();
         builder.Services.AddSingleton<DeliveryHistory>();
         builder.Services.AddSingleton<HubFeeds>();
-        builder.Services.AddSignalR(options => options.MaximumReceiveMessageSize = 32 * 1024);
+        // Clients in other processes read a state as its name ("Processed"), as they always have; never as a number.
+        builder.Services.AddSignalR(options => options.MaximumReceiveMessageSize = 32 * 1024)
+            .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         return builder;
     }
 

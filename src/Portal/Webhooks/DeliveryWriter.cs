@@ -120,7 +120,7 @@ internal sealed partial class DeliveryWriter(
                 latencies.Record(committedAt - delivery.ReceivedAt);
                 publisher.Publish(new DeliverySummary(
                     id, DeliverySummaryKind.Stored, delivery.ReceivedAt, committedAt, delivery.Resource, delivery.Action,
-                    delivery.InstallationUuid, delivery.OrganizationId, organizations.SlugOf(delivery.OrganizationId), DeliveryFlagNames.Of(delivery.Flags), nameof(DeliveryState.Pending), 0, null, null, delivery.RequestId));
+                    delivery.InstallationUuid, delivery.OrganizationId, organizations.SlugOf(delivery.OrganizationId), DeliveryFlagNames.Of(delivery.Flags), DeliveryState.Pending, 0, null, null, delivery.RequestId));
             }
             else
             {

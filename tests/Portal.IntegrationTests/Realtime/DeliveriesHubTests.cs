@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.AspNetCore.SignalR.Client;
+using Portal.Data.Entities;
 using Portal.IntegrationTests.TestSupport;
 using Portal.Realtime;
 
@@ -64,10 +66,28 @@ public sealed class DeliveriesHubTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var id = (await factory.FindDeliveryAsync(body))!.Id;
-        await Eventually.TrueAsync(() => Task.FromResult(received.Any(s => s.Id == id && s.State == "Processed")), "the processed message");
+        await Eventually.TrueAsync(() => Task.FromResult(received.Any(s => s.Id == id && s.State == DeliveryState.Processed)), "the processed message");
         var stored = received.First(s => s.Id == id);
-        Assert.Equal((DeliverySummaryKind.Stored, "issue", "created", "Pending"), (stored.Kind, stored.Resource, stored.Action, stored.State));
+        Assert.Equal((DeliverySummaryKind.Stored, "issue", "created", DeliveryState.Pending), (stored.Kind, stored.Resource, stored.Action, stored.State));
         Assert.Contains("FRONT-END-9", received.Last(s => s.Id == id).Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_client_in_another_process_reads_each_state_by_its_name_not_its_number()
+    {
+        var received = new ConcurrentQueue<JsonElement>();
+        await ConnectAsync<JsonElement>(received.Enqueue, afterId: null);
+        var body = SignedRequests.Unique(SampleDeliveries.Named("webhook.issue.created.json"), "900000003");
+
+        await client.SendAsync(SignedRequests.Webhook("issue", body), Cancel);
+
+        var id = (await factory.FindDeliveryAsync(body))!.Id;
+        await Eventually.TrueAsync(() => Task.FromResult(StatesOf(id).Contains("Processed")), "the processed message");
+        Assert.Equal("Pending", StatesOf(id)[0]);
+        Assert.All(received, message => Assert.Equal(JsonValueKind.String, message.GetProperty("state").ValueKind));
+
+        List<string?> StatesOf(long delivery) =>
+            [.. received.Where(m => m.GetProperty("id").GetInt64() == delivery && m.GetProperty("state").ValueKind == JsonValueKind.String).Select(m => m.GetProperty("state").GetString())];
     }
 
     [Fact]
@@ -134,7 +154,9 @@ public sealed class DeliveriesHubTests : IAsyncLifetime
         Assert.True(await frozen.WaitForServerCloseAsync(TimeSpan.FromSeconds(30)), $"the frozen client was not disconnected ({frozen.BytesRead} bytes read)");
     }
 
-    private async Task<HubConnection> ConnectAsync(Action<DeliverySummary> onDelivery, long? afterId)
+    private Task<HubConnection> ConnectAsync(Action<DeliverySummary> onDelivery, long? afterId) => ConnectAsync<DeliverySummary>(onDelivery, afterId);
+
+    private async Task<HubConnection> ConnectAsync<TMessage>(Action<TMessage> onDelivery, long? afterId)
     {
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(new Uri(baseUrl), "/hubs/deliveries"), options =>
@@ -143,7 +165,7 @@ public sealed class DeliveriesHubTests : IAsyncLifetime
                 options.Headers["Cookie"] = cookie;
             })
             .Build();
-        connection.On<DeliverySummary>(DeliveriesHub.DeliveryMethod, onDelivery);
+        connection.On(DeliveriesHub.DeliveryMethod, onDelivery);
         connections.Add(connection);
         await connection.StartAsync(Cancel);
         await connection.InvokeAsync(nameof(DeliveriesHub.Subscribe), afterId, Cancel);

@@ -160,8 +160,8 @@ public sealed class SigningInWithSentryTests : SignInTestHost
         await DeliverIssueAsync(acme, "900000003");
         await DeliverIssueAsync(globex, "900000004");
 
-        await Eventually.TrueAsync(() => Task.FromResult(operatorHub.Count(s => s.State == "Processed") >= 2), "both processed deliveries on the operator's hub");
-        await Eventually.TrueAsync(() => Task.FromResult(memberHub.Any(s => s.State == "Processed")), "the member's processed delivery");
+        await Eventually.TrueAsync(() => Task.FromResult(operatorHub.Count(s => s.State == global::Portal.Data.Entities.DeliveryState.Processed) >= 2), "both processed deliveries on the operator's hub");
+        await Eventually.TrueAsync(() => Task.FromResult(memberHub.Any(s => s.State == global::Portal.Data.Entities.DeliveryState.Processed)), "the member's processed delivery");
         Assert.All(memberHub, summary => Assert.Equal("acme", summary.OrganizationSlug));
 
         // The live "stored" message already names the organization, so members hear of it before processing.

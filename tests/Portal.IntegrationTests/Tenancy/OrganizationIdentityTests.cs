@@ -60,7 +60,7 @@ public sealed class OrganizationIdentityTests : SignInTestHost
         await using var hub = await SubscribeAsync(mallory.Cookie, heard);
         var victims = await DeliverIssueAsync(victim, "500000002");
         var own = await DeliverIssueAsync(impostor, "500000003");
-        await Eventually.TrueAsync(() => Task.FromResult(heard.Any(s => s.Id == own.Id && s.State == "Processed")), "the impostor's own delivery on the hub");
+        await Eventually.TrueAsync(() => Task.FromResult(heard.Any(s => s.Id == own.Id && s.State == DeliveryState.Processed)), "the impostor's own delivery on the hub");
         Assert.DoesNotContain(heard, s => s.Id == victims.Id || s.OrganizationId == Victim);
 
         await using var db = Portal.OpenDatabase();

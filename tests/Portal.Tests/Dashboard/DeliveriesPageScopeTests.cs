@@ -57,5 +57,5 @@ public sealed class DeliveriesPageScopeTests : PortalComponentTest
     }
 
     private static DeliverySummary Summary(long id, long? organization, string text) =>
-        new(id, DeliverySummaryKind.StateChanged, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "issue", "created", null, organization, null, [], "Processed", 1, text, null);
+        new(id, DeliverySummaryKind.StateChanged, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "issue", "created", null, organization, null, [], DeliveryState.Processed, 1, text, null);
 }

@@ -40,12 +40,12 @@ public sealed class DeliveriesPageTests : PortalComponentTest
         Assert.NotNull(cut.Find("[data-testid=empty-state]"));
 
         Publisher.Publish(new DeliverySummary(42, DeliverySummaryKind.Stored, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "error", "created",
-            null, TestOrganizationId, "test-org", [], "Pending", 0, "ReferenceError: blooopy is not defined", null));
+            null, TestOrganizationId, "test-org", [], DeliveryState.Pending, 0, "ReferenceError: blooopy is not defined", null));
 
         cut.WaitForAssertion(() => Assert.Contains("ReferenceError: blooopy is not defined", cut.Find("[data-testid=deliveries]").TextContent, StringComparison.Ordinal), Patience);
 
         Publisher.Publish(new DeliverySummary(42, DeliverySummaryKind.StateChanged, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "error", "created",
-            null, TestOrganizationId, "test-org", [], "Processed", 1, "ReferenceError: blooopy is not defined", null));
+            null, TestOrganizationId, "test-org", [], DeliveryState.Processed, 1, "ReferenceError: blooopy is not defined", null));
 
         cut.WaitForAssertion(() => Assert.Equal("Processed", cut.Find("[data-testid=state]").TextContent.Trim()), Patience);
     }
@@ -78,7 +78,7 @@ public sealed class DeliveriesPageTests : PortalComponentTest
         var huge = string.Concat(Enumerable.Repeat("<b>x</b>", 100_000 / 8));
 
         Publisher.Publish(new DeliverySummary(7, DeliverySummaryKind.Stored, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "issue", "created",
-            null, null, null, [], "Pending", 0, huge, null));
+            null, null, null, [], DeliveryState.Pending, 0, huge, null));
 
         cut.WaitForAssertion(() => Assert.Contains(huge, cut.Find("[data-testid=deliveries]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.Empty(cut.FindAll("[data-testid=deliveries] b"));

@@ -92,12 +92,12 @@ public sealed class DeliverySearchTests : PortalComponentTest
         var cut = Render<DeliveriesPage>();
         cut.WaitForAssertion(() => Assert.Contains("Live", cut.Find("[data-testid=live-status]").TextContent, StringComparison.Ordinal), Patience);
 
-        Publisher.Publish(Summary(1_000, "Pending", "new and pending"));
-        Publisher.Publish(Summary(1_001, "Processed", "already processed"));
+        Publisher.Publish(Summary(1_000, DeliveryState.Pending, "new and pending"));
+        Publisher.Publish(Summary(1_001, DeliveryState.Processed, "already processed"));
         cut.WaitForAssertion(() => Assert.Contains("new and pending", cut.Find("[data-testid=deliveries]").TextContent, StringComparison.Ordinal), Patience);
         Assert.DoesNotContain("already processed", cut.Find("[data-testid=deliveries]").TextContent, StringComparison.Ordinal);
 
-        Publisher.Publish(Summary(waiting, "Processed", "waiting") with { Kind = DeliverySummaryKind.StateChanged });
+        Publisher.Publish(Summary(waiting, DeliveryState.Processed, "waiting") with { Kind = DeliverySummaryKind.StateChanged });
 
         cut.WaitForAssertion(() => Assert.Equal([1_000], Ids(cut)), Patience);
     }
@@ -148,7 +148,7 @@ public sealed class DeliverySearchTests : PortalComponentTest
         return db.WebhookDeliveries.Single(d => d.Summary == summary).Id;
     }
 
-    private static DeliverySummary Summary(long id, string state, string summary) =>
+    private static DeliverySummary Summary(long id, DeliveryState state, string summary) =>
         new(id, DeliverySummaryKind.Stored, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "issue", "created", null, TestOrganizationId, "test-org", [], state, 0, summary, null);
 
     private void StoreMany(int count, Func<int, string> summary)

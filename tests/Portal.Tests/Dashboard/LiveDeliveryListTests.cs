@@ -1,4 +1,5 @@
 using Portal.Dashboard;
+using Portal.Data.Entities;
 using Portal.Realtime;
 using Portal.Tests.Realtime;
 
@@ -13,7 +14,7 @@ public sealed class LiveDeliveryListTests
         {
             DeliveryPublisherTests.Summary(id),
             DeliveryPublisherTests.Summary(id, kind: DeliverySummaryKind.Backfill),
-        }).Concat(Enumerable.Range(1, 40).Where(id => id % 3 == 0).Select(id => DeliveryPublisherTests.Summary(id, "Processed", DeliverySummaryKind.StateChanged))).ToList();
+        }).Concat(Enumerable.Range(1, 40).Where(id => id % 3 == 0).Select(id => DeliveryPublisherTests.Summary(id, DeliveryState.Processed, DeliverySummaryKind.StateChanged))).ToList();
         var inOrder = new LiveDeliveryList(capacity: 25);
         messages.ForEach(m => inOrder.Apply(m));
         var random = new Random(7);

@@ -1,3 +1,4 @@
+using Portal.Data.Entities;
 using Portal.Realtime;
 
 namespace Portal.Tests.Realtime;
@@ -41,6 +42,6 @@ public sealed class DeliveryPublisherTests
         Assert.False(subscription.Reader.TryRead(out _));
     }
 
-    internal static DeliverySummary Summary(long id, string state = "Pending", DeliverySummaryKind kind = DeliverySummaryKind.Stored, string? summary = null) =>
+    internal static DeliverySummary Summary(long id, DeliveryState state = DeliveryState.Pending, DeliverySummaryKind kind = DeliverySummaryKind.Stored, string? summary = null) =>
         new(id, kind, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "issue", "created", null, null, null, [], state, 0, summary, null);
 }
