@@ -98,14 +98,7 @@ internal sealed partial class InstallationService(
             return;
         }
 
-        installation.Status = InstallationStatus.Uninstalled;
-        installation.UninstalledAt = time.GetUtcNow();
-        installation.ProtectedAccessToken = null;
-        installation.ProtectedRefreshToken = null;
-        installation.TokenExpiresAt = null;
-        installation.RefreshLeaseUntil = null;
-        installation.NextVerificationAt = null;
-        installation.ConcurrencyToken = Guid.NewGuid();
+        installation.Uninstall(time.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
         LogUninstalled(installationUuid, installation.OrganizationId);
     }
@@ -132,8 +125,7 @@ internal sealed partial class InstallationService(
             return false;
         }
 
-        installation.Status = InstallationStatus.NeedsReauthorization;
-        installation.LastRefreshError = ErrorText.Truncate(reason);
+        installation.NeedReauthorization(reason);
         await db.SaveChangesAsync(cancellationToken);
         LogUnusableCode(installationUuid, reason);
         return true;

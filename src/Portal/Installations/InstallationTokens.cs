@@ -119,13 +119,7 @@ internal sealed partial class InstallationTokens(
         }
         catch (SentryApiException exception) when (IsFinal(exception))
         {
-            installation.Status = InstallationStatus.NeedsReauthorization;
-            installation.ProtectedAccessToken = null;
-            installation.ProtectedRefreshToken = null;
-            installation.TokenExpiresAt = null;
-            installation.LastRefreshError = ErrorText.Truncate(exception.Message);
-            installation.RefreshLeaseUntil = null;
-            installation.ConcurrencyToken = Guid.NewGuid();
+            installation.NeedReauthorization(exception.Message);
             await db.SaveChangesAsync(CancellationToken.None);
             LogNeedsReauthorization(uuid, installation.OrganizationId, exception.Message);
             throw new InstallationUnavailableException(uuid,
