@@ -22,7 +22,7 @@ internal sealed partial class InstallationService(
     SentryApiClient sentry,
     InstallationTokenProtector protector,
     InstallationVerifier verifier,
-    InstallationLocks locks,
+    InstallationLifecycleLocks locks,
     InstallationRecords records,
     InstallationOrganizations organizations,
     OrganizationDirectory directory,

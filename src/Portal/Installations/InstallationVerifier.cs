@@ -16,7 +16,7 @@ internal sealed partial class InstallationVerifier(
     IDbContextFactory<PortalDbContext> dbFactory,
     SentryApiClient sentry,
     InstallationApi api,
-    InstallationLocks locks,
+    InstallationLifecycleLocks locks,
     InstallationRecords records,
     IOptions<SentryOptions> options,
     TimeProvider time,
