@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.SentryPlatform;
+using Portal.SentryPlatform.Payloads;
 using Portal.Tenancy;
 
 namespace Portal.Installations;

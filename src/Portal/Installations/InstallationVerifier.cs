@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.SentryPlatform;
+using Portal.SentryPlatform.Payloads;
 
 namespace Portal.Installations;
 

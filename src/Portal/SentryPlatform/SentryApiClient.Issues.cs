@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text.Json;
+using Portal.SentryPlatform.Payloads;
 
 namespace Portal.SentryPlatform;
 
@@ -72,78 +72,5 @@ internal sealed partial class SentryApiClient
         var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         return request;
-    }
-}
-
-/// <summary>What ticket sync needs of a Sentry issue (Sentry's GroupSerializer shape, read leniently).</summary>
-internal sealed record SentryIssue(long Id, string Status, string? ShortId, string? ProjectSlug, string? WebUrl, SentryAssignee? Assignee)
-{
-    /// <summary>From an issue object (the API's answer or a webhook's <c>data.issue</c>); null without id or status.</summary>
-    public static SentryIssue? From(JsonElement issue)
-    {
-        if (issue.ValueKind != JsonValueKind.Object
-            || !long.TryParse(issue.StringOf("id"), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            || issue.StringOf("status") is not { Length: > 0 } status)
-        {
-            return null;
-        }
-
-        var project = issue.TryGetProperty("project", out var p) ? p.StringOf("slug") : null;
-        var assignee = issue.TryGetProperty("assignedTo", out var a) ? SentryAssignee.From(a) : null;
-        return new SentryIssue(id, status, issue.StringOf("shortId"), project, issue.StringOf("permalink") ?? issue.StringOf("web_url"), assignee);
-    }
-}
-
-/// <summary>A user or team an issue is assigned to (<c>assignedTo</c>, or an <c>issue.assigned</c> webhook's <c>assignee</c>).</summary>
-internal sealed record SentryAssignee(string Type, string Id, string Name)
-{
-    public static SentryAssignee? From(JsonElement assignee)
-    {
-        if (assignee.ValueKind != JsonValueKind.Object || !assignee.TryGetProperty("id", out var idElement))
-        {
-            return null;
-        }
-
-        var id = idElement.ValueKind switch
-        {
-            JsonValueKind.String => idElement.GetString(),
-            JsonValueKind.Number => idElement.GetRawText(),
-            _ => null,
-        };
-        return id is null ? null : new SentryAssignee(assignee.StringOf("type") ?? "user", id, assignee.StringOf("name") ?? assignee.StringOf("email") ?? id);
-    }
-}
-
-internal enum SentryCommentAction
-{
-    Created,
-    Updated,
-    Deleted,
-}
-
-/// <summary>A <c>comment.*</c> webhook's data (sentry-contract.md §2.9.4): integer ids, the text, who wrote it.</summary>
-internal sealed record SentryComment(SentryCommentAction Action, long Id, long IssueId, string Text, string Author, bool ByApplication, DateTimeOffset? CreatedAt)
-{
-    public static SentryComment? From(string? action, JsonElement root)
-    {
-        var data = root.TryGetProperty("data", out var d) ? d : default;
-        var parsedAction = action switch
-        {
-            "created" => SentryCommentAction.Created,
-            "updated" => SentryCommentAction.Updated,
-            "deleted" => SentryCommentAction.Deleted,
-            _ => (SentryCommentAction?)null,
-        };
-        if (parsedAction is not { } known || data.ValueKind != JsonValueKind.Object
-            || !data.TryGetProperty("comment_id", out var id) || !id.TryGetInt64(out var commentId)
-            || !data.TryGetProperty("issue_id", out var issue) || !issue.TryGetInt64(out var issueId))
-        {
-            return null;
-        }
-
-        var actor = root.TryGetProperty("actor", out var a) ? a : default;
-        DateTimeOffset? createdAt = DateTimeOffset.TryParse(data.StringOf("timestamp"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at.ToUniversalTime() : null;
-        return new SentryComment(known, commentId, issueId, data.StringOf("comment") ?? "", $"{actor.StringOf("name") ?? "Someone"} (in Sentry)",
-            actor.StringOf("type") == "application", createdAt);
     }
 }

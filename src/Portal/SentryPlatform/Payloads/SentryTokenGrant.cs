@@ -1,4 +1,4 @@
-namespace Portal.SentryPlatform;
+namespace Portal.SentryPlatform.Payloads;
 
 /// <summary>
 /// An installation's access and refresh token as Sentry's token endpoint answers them (sentry-contract.md §1.4).
