@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using Portal.SentryPlatform.Payloads;
 
 namespace Portal.SentryPlatform;
@@ -11,7 +10,8 @@ internal sealed partial class SentryApiClient
     public async Task<SentryIssue> GetIssueAsync(string accessToken, long organizationId, long issueId, CancellationToken cancellationToken)
     {
         const string Operation = "reading the issue";
-        using var response = await SendAsync(Operation, () => Authorized(HttpMethod.Get, IssuePath(organizationId, issueId), accessToken), cancellationToken);
+        using var response = await SendAsync(
+            SentryApiRequest.Create(Operation, HttpMethod.Get, IssuePath(organizationId, issueId), accessToken), cancellationToken);
         using var document = await ReadJsonAsync(Operation, response, cancellationToken);
         return SentryIssue.From(document.RootElement) ?? throw Unexpected(Operation, "it has no issue id or status");
     }
@@ -19,24 +19,20 @@ internal sealed partial class SentryApiClient
     /// <summary><c>PUT /organizations/{org id}/issues/{id}/ {"status":…}</c> (<c>resolved</c>, <c>unresolved</c> or <c>ignored</c>).</summary>
     public async Task UpdateIssueStatusAsync(string accessToken, long organizationId, long issueId, string status, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync("updating the issue's status", () =>
-        {
-            var request = Authorized(HttpMethod.Put, IssuePath(organizationId, issueId), accessToken);
-            request.Content = JsonBody(writer => writer.WriteString("status", status));
-            return request;
-        }, cancellationToken);
+        using var response = await SendAsync(
+            SentryApiRequest.Create("updating the issue's status", HttpMethod.Put, IssuePath(organizationId, issueId), accessToken,
+                writer => writer.WriteString("status", status)),
+            cancellationToken);
     }
 
     /// <summary><c>POST /organizations/{org id}/issues/{id}/comments/ {"text":…}</c>; returns Sentry's comment id when it gives one.</summary>
     public async Task<long?> AddCommentAsync(string accessToken, long organizationId, long issueId, string text, CancellationToken cancellationToken)
     {
         const string Operation = "adding a comment to the issue";
-        using var response = await SendAsync(Operation, () =>
-        {
-            var request = Authorized(HttpMethod.Post, $"{IssuePath(organizationId, issueId)}comments/", accessToken);
-            request.Content = JsonBody(writer => writer.WriteString("text", text));
-            return request;
-        }, cancellationToken);
+        using var response = await SendAsync(
+            SentryApiRequest.Create(Operation, HttpMethod.Post, $"{IssuePath(organizationId, issueId)}comments/", accessToken,
+                writer => writer.WriteString("text", text)),
+            cancellationToken);
         using var document = await ReadJsonAsync(Operation, response, cancellationToken);
         return document.RootElement.StringOf("id") is { } id && long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null;
     }
@@ -48,29 +44,20 @@ internal sealed partial class SentryApiClient
     public async Task LinkExternalIssueAsync(
         string accessToken, Guid installationId, long issueId, string webUrl, string project, string identifier, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync("registering the linked ticket with Sentry", () =>
-        {
-            var request = Authorized(HttpMethod.Post, $"{InstallationPath(installationId)}external-issues/", accessToken);
-            request.Content = JsonBody(writer =>
-            {
-                writer.WriteNumber("issueId", issueId);
-                writer.WriteString("webUrl", webUrl);
-                writer.WriteString("project", project);
-                writer.WriteString("identifier", identifier);
-            });
-            return request;
-        }, cancellationToken);
+        using var response = await SendAsync(
+            SentryApiRequest.Create("registering the linked ticket with Sentry", HttpMethod.Post, $"{InstallationPath(installationId)}external-issues/", accessToken,
+                writer =>
+                {
+                    writer.WriteNumber("issueId", issueId);
+                    writer.WriteString("webUrl", webUrl);
+                    writer.WriteString("project", project);
+                    writer.WriteString("identifier", identifier);
+                }),
+            cancellationToken);
     }
 
     // By the organization's id, which Sentry takes wherever it takes a slug (organization_id_or_slug,
     // src/sentry/api/bases/organization.py): a rename cannot break a link.
     private static string IssuePath(long organizationId, long issueId) =>
         $"api/0/organizations/{organizationId.ToString(CultureInfo.InvariantCulture)}/issues/{issueId.ToString(CultureInfo.InvariantCulture)}/";
-
-    private static HttpRequestMessage Authorized(HttpMethod method, string path, string accessToken)
-    {
-        var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        return request;
-    }
 }
