@@ -14,9 +14,10 @@ namespace Portal.Installations;
 /// <summary>
 /// Completes an installation from its grant code. The code arrives twice — in the installer's redirect and in
 /// <c>installation.created</c> — and works once (sentry-contract.md §1.4), so both paths come here and the
-/// exchange happens exactly once: serialised per installation in this process, and a refused code counts as
-/// success when the tokens are already stored (reliability.md O1). Tokens are stored the moment Sentry issues
-/// them, before verification, because the spent code cannot be exchanged again.
+/// exchange happens exactly once: serialised per installation in this process by
+/// <see cref="InstallationLifecycleLocks"/>, and a refused code counts as success when the tokens are already
+/// stored (reliability.md O1). Tokens are stored the moment Sentry issues them, before verification, because the
+/// spent code cannot be exchanged again.
 /// </summary>
 internal sealed partial class InstallationService(
     IDbContextFactory<PortalDbContext> dbFactory,

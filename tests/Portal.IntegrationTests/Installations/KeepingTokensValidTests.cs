@@ -1,8 +1,8 @@
 using Portal.Data.Entities;
 using Portal.Installations;
+using Portal.IntegrationTests.TestSupport;
 using Portal.SentryPlatform;
 using Portal.Tenancy;
-using Portal.IntegrationTests.TestSupport;
 
 namespace Portal.IntegrationTests.Installations;
 
