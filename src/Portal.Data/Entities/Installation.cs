@@ -65,4 +65,50 @@ public sealed class Installation
 
     /// <summary>Optimistic concurrency: two refreshers cannot both write a token pair.</summary>
     public Guid ConcurrencyToken { get; set; } = Guid.NewGuid();
+
+    /// <summary>
+    /// <c>installation.deleted</c>: the tokens go at once (reliability.md O7), nothing is left to refresh or verify, and
+    /// the row stays for history. Uninstalling again changes nothing, so the first date stands.
+    /// </summary>
+    public void Uninstall(DateTimeOffset at)
+    {
+        if (Status == InstallationStatus.Uninstalled)
+        {
+            return;
+        }
+
+        Status = InstallationStatus.Uninstalled;
+        UninstalledAt = at;
+        ForgetTokens();
+        NextVerificationAt = null;
+    }
+
+    /// <summary>
+    /// Sentry refused every way of getting this installation a token (a spent grant code, or every refresh): its
+    /// tokens are dropped, <paramref name="reason"/> is kept for the admin, and only a reinstall from Sentry helps.
+    /// </summary>
+    public void NeedReauthorization(string reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+
+        // An uninstalled installation has nothing to reauthorize; its status is the last word.
+        if (Status == InstallationStatus.Uninstalled)
+        {
+            throw new InvalidOperationException($"Installation {Uuid} was uninstalled; it cannot need reauthorization.");
+        }
+
+        Status = InstallationStatus.NeedsReauthorization;
+        LastRefreshError = ErrorText.Truncate(reason);
+        ForgetTokens();
+    }
+
+    // A new concurrency token, so that a refresher holding the row from before cannot write a pair back.
+    private void ForgetTokens()
+    {
+        ProtectedAccessToken = null;
+        ProtectedRefreshToken = null;
+        TokenExpiresAt = null;
+        RefreshLeaseUntil = null;
+        ConcurrencyToken = Guid.NewGuid();
+    }
 }

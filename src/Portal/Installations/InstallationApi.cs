@@ -1,4 +1,5 @@
 using Portal.SentryPlatform;
+using Portal.SentryPlatform.Payloads;
 
 namespace Portal.Installations;
 

@@ -2,9 +2,11 @@ namespace Portal.Installations;
 
 /// <summary>
 /// One async lock per installation, created on first use and dropped when nobody holds or waits for it, so
-/// work on one installation is serialised in this process without holding up any other installation.
+/// work on one installation is serialised in this process without holding up any other installation. The locks
+/// are not reentrant. There are two domains, each its own singleton: <see cref="InstallationLifecycleLocks"/> and
+/// <see cref="TokenRefreshLocks"/>; a holder of the first may take the second, never the other way round.
 /// </summary>
-internal sealed class InstallationLocks
+internal abstract class InstallationLocks
 {
     private readonly Dictionary<Guid, Entry> entries = [];
 

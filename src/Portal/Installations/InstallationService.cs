@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.SentryPlatform;
+using Portal.SentryPlatform.Payloads;
 using Portal.Tenancy;
 
 namespace Portal.Installations;
@@ -13,16 +14,17 @@ namespace Portal.Installations;
 /// <summary>
 /// Completes an installation from its grant code. The code arrives twice — in the installer's redirect and in
 /// <c>installation.created</c> — and works once (sentry-contract.md §1.4), so both paths come here and the
-/// exchange happens exactly once: serialised per installation in this process, and a refused code counts as
-/// success when the tokens are already stored (reliability.md O1). Tokens are stored the moment Sentry issues
-/// them, before verification, because the spent code cannot be exchanged again.
+/// exchange happens exactly once: serialised per installation in this process by
+/// <see cref="InstallationLifecycleLocks"/>, and a refused code counts as success when the tokens are already
+/// stored (reliability.md O1). Tokens are stored the moment Sentry issues them, before verification, because the
+/// spent code cannot be exchanged again.
 /// </summary>
 internal sealed partial class InstallationService(
     IDbContextFactory<PortalDbContext> dbFactory,
     SentryApiClient sentry,
     InstallationTokenProtector protector,
     InstallationVerifier verifier,
-    InstallationLocks locks,
+    InstallationLifecycleLocks locks,
     InstallationRecords records,
     InstallationOrganizations organizations,
     OrganizationDirectory directory,
@@ -98,14 +100,7 @@ internal sealed partial class InstallationService(
             return;
         }
 
-        installation.Status = InstallationStatus.Uninstalled;
-        installation.UninstalledAt = time.GetUtcNow();
-        installation.ProtectedAccessToken = null;
-        installation.ProtectedRefreshToken = null;
-        installation.TokenExpiresAt = null;
-        installation.RefreshLeaseUntil = null;
-        installation.NextVerificationAt = null;
-        installation.ConcurrencyToken = Guid.NewGuid();
+        installation.Uninstall(time.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
         LogUninstalled(installationUuid, installation.OrganizationId);
     }
@@ -132,8 +127,7 @@ internal sealed partial class InstallationService(
             return false;
         }
 
-        installation.Status = InstallationStatus.NeedsReauthorization;
-        installation.LastRefreshError = ErrorText.Truncate(reason);
+        installation.NeedReauthorization(reason);
         await db.SaveChangesAsync(cancellationToken);
         LogUnusableCode(installationUuid, reason);
         return true;

@@ -2,20 +2,22 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.SentryPlatform;
+using Portal.SentryPlatform.Payloads;
 
 namespace Portal.Installations;
 
 /// <summary>
 /// The access token for every call the portal makes for an installation (reliability.md O3–O5). It refreshes
 /// when under <see cref="RefreshMargin"/> remains or after Sentry rejected the token; one refresh at a time per
-/// installation — a keyed lock in this process, a lease written with optimistic concurrency across processes —
-/// because Sentry deletes the old pair on every refresh. A refresh whose answer was lost is recovered with the
-/// JWT-bearer manual refresh; failing that the installation is marked <see cref="InstallationStatus.NeedsReauthorization"/>.
+/// installation — <see cref="TokenRefreshLocks"/> in this process, a lease written with optimistic concurrency
+/// across processes — because Sentry deletes the old pair on every refresh. A refresh whose answer was lost is
+/// recovered with the JWT-bearer manual refresh; failing that the installation needs reauthorization.
 /// </summary>
 internal sealed partial class InstallationTokens(
     IDbContextFactory<PortalDbContext> dbFactory,
     SentryApiClient sentry,
     InstallationTokenProtector protector,
+    TokenRefreshLocks locks,
     TimeProvider time,
     ILogger<InstallationTokens> logger)
 {
@@ -25,8 +27,6 @@ internal sealed partial class InstallationTokens(
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
 
     private static readonly TimeSpan LeasePoll = TimeSpan.FromMilliseconds(200);
-
-    private readonly InstallationLocks locks = new();
 
     /// <summary>A token that is valid for at least <see cref="RefreshMargin"/> (or does not expire).</summary>
     public async Task<string> GetAccessTokenAsync(Guid installationUuid, CancellationToken cancellationToken)
@@ -119,13 +119,7 @@ internal sealed partial class InstallationTokens(
         }
         catch (SentryApiException exception) when (IsFinal(exception))
         {
-            installation.Status = InstallationStatus.NeedsReauthorization;
-            installation.ProtectedAccessToken = null;
-            installation.ProtectedRefreshToken = null;
-            installation.TokenExpiresAt = null;
-            installation.LastRefreshError = ErrorText.Truncate(exception.Message);
-            installation.RefreshLeaseUntil = null;
-            installation.ConcurrencyToken = Guid.NewGuid();
+            installation.NeedReauthorization(exception.Message);
             await db.SaveChangesAsync(CancellationToken.None);
             LogNeedsReauthorization(uuid, installation.OrganizationId, exception.Message);
             throw new InstallationUnavailableException(uuid,

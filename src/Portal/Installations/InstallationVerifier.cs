@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.SentryPlatform;
+using Portal.SentryPlatform.Payloads;
 
 namespace Portal.Installations;
 
@@ -16,7 +17,7 @@ internal sealed partial class InstallationVerifier(
     IDbContextFactory<PortalDbContext> dbFactory,
     SentryApiClient sentry,
     InstallationApi api,
-    InstallationLocks locks,
+    InstallationLifecycleLocks locks,
     InstallationRecords records,
     IOptions<SentryOptions> options,
     TimeProvider time,

@@ -7,7 +7,8 @@ internal static class InstallationsRegistration
     /// <summary>Completing installations, their tokens (protected, refreshed), verification, internal-integration mode.</summary>
     public static IHostApplicationBuilder AddInstallations(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<InstallationLocks>();
+        builder.Services.AddSingleton<InstallationLifecycleLocks>();
+        builder.Services.AddSingleton<TokenRefreshLocks>();
         builder.Services.AddSingleton<InstallationOrganizations>();
         builder.Services.AddSingleton<InstallationRecords>();
         builder.Services.AddSingleton<InstallationTokenProtector>();

@@ -1,27 +1,19 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Portal.Data;
+using Portal.SentryPlatform.Payloads;
 
 namespace Portal.SentryPlatform;
 
 /// <summary>
-/// Everything the portal asks of Sentry's API, with the bodies exactly as sentry-contract.md §1 and §6 give them.
-/// The HttpClient behind it follows no redirects and times out quickly (SentryPlatformRegistration); a 429 is
-/// waited out when Sentry asks for at most <see cref="MaxRetryAfter"/>. Failures surface as
-/// <see cref="SentryApiException"/>s whose messages carry Sentry's words but never a credential.
+/// Everything the portal asks of Sentry's API, with the bodies exactly as sentry-contract.md §1 and §6 give them
+/// (each request built by <see cref="SentryApiRequest"/>). The HttpClient behind it follows no redirects, gives each
+/// attempt <see cref="SentryPlatformRegistration.ApiTimeout"/> and waits out short 429s (<see cref="SentryRateLimitHandler"/>).
+/// Failures surface as <see cref="SentryApiException"/>s whose messages carry Sentry's words but never a credential.
 /// </summary>
-internal sealed partial class SentryApiClient(HttpClient http, IOptions<SentryOptions> options, TimeProvider time, ILogger<SentryApiClient> logger)
+internal sealed partial class SentryApiClient(HttpClient http, IOptions<SentryOptions> options, TimeProvider time)
 {
     public const string JwtBearerGrantType = "urn:sentry:params:oauth:grant-type:jwt-bearer";
-
-    /// <summary>Longest <c>Retry-After</c> waited out in place; longer ones fail the call as rate limited.</summary>
-    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(5);
-
-    private const int MaxRateLimitedAttempts = 3;
-
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
 
     private SentryOptions Options => options.Value;
 
@@ -55,34 +47,20 @@ internal sealed partial class SentryApiClient(HttpClient http, IOptions<SentryOp
             cancellationToken);
 
     /// <summary><c>PUT …/sentry-app-installations/{id}/ {"status":"installed"}</c> with the installation's token (§1.6).</summary>
-    public async Task<SentryInstallationInfo> VerifyInstallationAsync(Guid installationId, string accessToken, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync("the installation verification", () =>
-        {
-            var request = new HttpRequestMessage(HttpMethod.Put, InstallationPath(installationId))
-            {
-                Content = JsonBody(writer => writer.WriteString("status", "installed")),
-            };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-            return request;
-        }, cancellationToken);
-        return await ReadInstallationAsync("the installation verification", response, cancellationToken);
-    }
+    public Task<SentryInstallationInfo> VerifyInstallationAsync(Guid installationId, string accessToken, CancellationToken cancellationToken) =>
+        ReadInstallationAsync(
+            SentryApiRequest.Create("the installation verification", HttpMethod.Put, InstallationPath(installationId), accessToken,
+                writer => writer.WriteString("status", "installed")),
+            cancellationToken);
 
     /// <summary>
     /// <c>GET …/sentry-app-installations/{id}/</c>: the installation as Sentry has it, which tells the organization
     /// when verification is off (INFERRED from Sentry's <c>SentryAppInstallationDetailsEndpoint.get</c>).
     /// </summary>
-    public async Task<SentryInstallationInfo> GetInstallationAsync(Guid installationId, string accessToken, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync("reading the installation", () =>
-        {
-            var request = new HttpRequestMessage(HttpMethod.Get, InstallationPath(installationId));
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-            return request;
-        }, cancellationToken);
-        return await ReadInstallationAsync("reading the installation", response, cancellationToken);
-    }
+    public Task<SentryInstallationInfo> GetInstallationAsync(Guid installationId, string accessToken, CancellationToken cancellationToken) =>
+        ReadInstallationAsync(
+            SentryApiRequest.Create("reading the installation", HttpMethod.Get, InstallationPath(installationId), accessToken),
+            cancellationToken);
 
     private static string InstallationPath(Guid installationId) =>
         $"api/0/sentry-app-installations/{installationId:D}/";
@@ -90,101 +68,53 @@ internal sealed partial class SentryApiClient(HttpClient http, IOptions<SentryOp
     private async Task<SentryTokenGrant> AuthorizeAsync(
         string operation, Guid installationId, string? bearer, Action<Utf8JsonWriter> writeBody, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(operation, () =>
-        {
-            var request = new HttpRequestMessage(HttpMethod.Post, $"{InstallationPath(installationId)}authorizations/")
-            {
-                Content = JsonBody(writeBody),
-            };
-            if (bearer is not null)
-            {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-            }
-
-            return request;
-        }, cancellationToken);
-
+        using var response = await SendAsync(
+            SentryApiRequest.Create(operation, HttpMethod.Post, $"{InstallationPath(installationId)}authorizations/", bearer, writeBody),
+            cancellationToken);
         using var document = await ReadJsonAsync(operation, response, cancellationToken);
-        var root = document.RootElement;
-        if (root.StringOf("token") is not { Length: > 0 } token)
-        {
-            throw Unexpected(operation, "it has no token");
-        }
-
-        // An internal integration's token has no expiry and no refresh token; an installation's always has both.
-        var refreshToken = root.StringOf("refreshToken") ?? "";
-        DateTimeOffset? expiresAt = root.StringOf("expiresAt") is { } text
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
-                ? parsed.ToUniversalTime()
-                : null;
-        return new SentryTokenGrant(token, refreshToken, expiresAt);
+        return SentryTokenGrant.From(document.RootElement) ?? throw Unexpected(operation, "it has no token");
     }
 
-    // Bodies go out exactly as the contract shows them: compact JSON, properties in its order, Content-Type without a
-    // charset parameter (Sentry only parses bodies whose Content-Type starts with application/json).
-    private static ByteArrayContent JsonBody(Action<Utf8JsonWriter> write)
+    private async Task<SentryInstallationInfo> ReadInstallationAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            write(writer);
-            writer.WriteEndObject();
-        }
-
-        var content = new ByteArrayContent(buffer.ToArray());
-        content.Headers.ContentType = Json;
-        return content;
+        var operation = SentryApiRequest.OperationOf(request);
+        using var response = await SendAsync(request, cancellationToken);
+        using var document = await ReadJsonAsync(operation, response, cancellationToken);
+        return SentryInstallationInfo.From(document.RootElement) ?? throw Unexpected(operation, "it names no installation uuid or organization");
     }
 
-    private async Task<HttpResponseMessage> SendAsync(string operation, Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken)
+    /// <summary>Sends <paramref name="request"/> (and disposes it); a non-2xx answer becomes a <see cref="SentryApiException"/>.</summary>
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var operation = SentryApiRequest.OperationOf(request);
+        HttpResponseMessage response;
+        using (request)
         {
-            HttpResponseMessage response;
-            using (var request = createRequest())
+            try
             {
-                try
-                {
-                    response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-                }
-                catch (Exception exception) when (exception is HttpRequestException || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested))
-                {
-                    // The exception's own message can name the host but never a credential; keep it as the inner exception.
-                    throw new SentryApiException(SentryApiFailure.Unreachable,
-                        $"Sentry could not be reached for {operation} ({Describe(exception)}).", innerException: exception);
-                }
+                response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             }
-
-            if (response.IsSuccessStatusCode)
+            catch (Exception exception) when (exception is HttpRequestException || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                return response;
+                // The exception's own message can name the host but never a credential; keep it as the inner exception.
+                throw new SentryApiException(SentryApiFailure.Unreachable,
+                    $"Sentry could not be reached for {operation} ({Describe(exception)}).", innerException: exception);
             }
+        }
 
-            using (response)
-            {
-                if (response.StatusCode == HttpStatusCode.TooManyRequests)
-                {
-                    var retryAfter = RetryAfterOf(response) ?? TimeSpan.FromSeconds(1);
-                    if (retryAfter <= MaxRetryAfter && attempt < MaxRateLimitedAttempts)
-                    {
-                        LogRateLimited(operation, retryAfter.TotalSeconds);
-                        await Task.Delay(retryAfter, time, cancellationToken);
-                        continue;
-                    }
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
 
-                    throw new SentryApiException(SentryApiFailure.RateLimited,
-                        $"Sentry rate-limited {operation}; it asked to wait {retryAfter.TotalSeconds:0} s.",
-                        response.StatusCode, retryAfter: retryAfter);
-                }
-
-                var detail = await DetailOfAsync(response, cancellationToken);
-                var status = (int)response.StatusCode;
-                var what = status is >= 300 and < 400
-                    ? $"Sentry answered {operation} with a redirect ({status}), which the portal does not follow; check Sentry:BaseUrl."
-                    : $"Sentry answered {status} to {operation}{(detail is null ? "." : $": {detail}")}";
-                throw new SentryApiException(SentryApiFailure.Refused, what, response.StatusCode, detail);
-            }
+        using (response)
+        {
+            var detail = await DetailOfAsync(response, cancellationToken);
+            var status = (int)response.StatusCode;
+            var what = status is >= 300 and < 400
+                ? $"Sentry answered {operation} with a redirect ({status}), which the portal does not follow; check Sentry:BaseUrl."
+                : $"Sentry answered {status} to {operation}{(detail is null ? "." : $": {detail}")}";
+            throw new SentryApiException(SentryApiFailure.Refused, what, response.StatusCode, detail);
         }
     }
 
@@ -210,20 +140,6 @@ internal sealed partial class SentryApiClient(HttpClient http, IOptions<SentryOp
         {
             throw new SentryApiException(SentryApiFailure.Unreachable, $"Sentry's answer to {operation} broke off.", innerException: exception);
         }
-    }
-
-    private static async Task<SentryInstallationInfo> ReadInstallationAsync(string operation, HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        using var document = await ReadJsonAsync(operation, response, cancellationToken);
-        var root = document.RootElement;
-        var organization = root.ObjectOf("organization");
-        if (!Guid.TryParse(root.StringOf("uuid"), out var uuid) || organization.StringOf("slug") is not { Length: > 0 } slug)
-        {
-            throw Unexpected(operation, "it names no installation uuid or organization");
-        }
-
-        var app = root.ObjectOf("app");
-        return new SentryInstallationInfo(uuid, root.StringOf("status") ?? "", slug, organization.IdOf("id"), app.StringOf("slug"), app.IdOf("sentryAppId"));
     }
 
     private static SentryApiException Unexpected(string operation, string why) =>
@@ -262,23 +178,9 @@ internal sealed partial class SentryApiClient(HttpClient http, IOptions<SentryOp
         return null;
     }
 
-    private static string Clean(string detail)
-    {
-        var text = UntrustedText.ForLog(detail);
-        return text.Length <= 200 ? text : text[..200] + "…";
-    }
-
-    private static TimeSpan? RetryAfterOf(HttpResponseMessage response) =>
-        response.Headers.RetryAfter switch
-        {
-            { Delta: { } delta } => delta,
-            { Date: { } date } => date - DateTimeOffset.UtcNow,
-            _ => null,
-        };
+    // Sentry's detail goes into stored errors and snackbars: a sentence's worth is enough.
+    private static string Clean(string detail) => ErrorText.Cut(UntrustedText.ForLog(detail), 200);
 
     private static string Describe(Exception exception) =>
         exception is TaskCanceledException ? "timed out" : UntrustedText.ForLog(exception.Message);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sentry rate-limited {Operation}; retrying after {Seconds} s")]
-    private partial void LogRateLimited(string operation, double seconds);
 }

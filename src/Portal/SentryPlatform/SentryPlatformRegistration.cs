@@ -5,7 +5,10 @@ namespace Portal.SentryPlatform;
 
 internal static class SentryPlatformRegistration
 {
-    /// <summary>Sentry answers in well under a second; a slow call should fail while the user still waits for it.</summary>
+    /// <summary>
+    /// How long one attempt of a call to Sentry may take to answer: Sentry answers in well under a second, and a slow
+    /// call should fail while the user still waits for it.
+    /// </summary>
     public static readonly TimeSpan ApiTimeout = TimeSpan.FromSeconds(10);
 
     private static readonly string UserAgent =
@@ -24,6 +27,7 @@ internal static class SentryPlatformRegistration
         builder.Services.AddOptionsWithValidateOnStart<IntakeOptions>().BindConfiguration(IntakeOptions.SectionName);
         builder.Services.AddSingleton<IValidateOptions<IntakeOptions>, IntakeOptionsValidator>();
         builder.Services.AddSingleton<UnverifiedBodyBudget>();
+        builder.Services.AddTransient<SentryRateLimitHandler>();
         builder.Services.AddHttpClient<SentryApiClient>(ConfigureApiClient)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
@@ -33,16 +37,26 @@ internal static class SentryPlatformRegistration
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             })
 
+            // Outermost first: each attempt after a 429 gets a timeout of its own.
+            .AddHttpMessageHandler<SentryRateLimitHandler>()
+            .AddHttpMessageHandler(AttemptTimeout)
+
             // Callers log each failed call once, in words; the factory's per-request lines would add only stack traces.
             .RemoveAllLoggers();
         return builder;
     }
 
+    // On the real clock, as HttpClient.Timeout was: a network timeout measures the network, and tests move the
+    // injected clock by hours while calls are in flight.
+    private static SentryAttemptTimeoutHandler AttemptTimeout() => new(ApiTimeout, TimeProvider.System);
+
     private static void ConfigureApiClient(IServiceProvider services, HttpClient http)
     {
         var baseUrl = services.GetRequiredService<IOptions<SentryOptions>>().Value.BaseUrl.ToString();
         http.BaseAddress = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/");
-        http.Timeout = ApiTimeout;
+
+        // SentryAttemptTimeoutHandler applies ApiTimeout to each attempt instead.
+        http.Timeout = Timeout.InfiniteTimeSpan;
         http.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
     }
 }

@@ -1,5 +1,5 @@
 using Portal.Installations;
-using Portal.SentryPlatform;
+using Portal.SentryPlatform.Payloads;
 using Portal.Webhooks;
 
 namespace Portal.Tickets;

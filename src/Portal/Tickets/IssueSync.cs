@@ -5,6 +5,7 @@ using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Installations;
 using Portal.SentryPlatform;
+using Portal.SentryPlatform.Payloads;
 using Portal.Shell;
 using Portal.Tenancy;
 

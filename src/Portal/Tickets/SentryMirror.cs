@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data.Entities;
-using Portal.SentryPlatform;
+using Portal.SentryPlatform.Payloads;
 
 namespace Portal.Tickets;
 

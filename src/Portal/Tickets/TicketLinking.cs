@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
-using Portal.SentryPlatform;
+using Portal.SentryPlatform.Payloads;
 
 namespace Portal.Tickets;
 

@@ -1,8 +1,8 @@
 using Portal.Data.Entities;
 using Portal.Installations;
+using Portal.IntegrationTests.TestSupport;
 using Portal.SentryPlatform;
 using Portal.Tenancy;
-using Portal.IntegrationTests.TestSupport;
 
 namespace Portal.IntegrationTests.Installations;
 
@@ -137,5 +137,25 @@ public sealed class KeepingTokensValidTests : InstallationTestHost
         Assert.Contains("could not be reached", problem, StringComparison.Ordinal);
         Sentry.Down = false;
         Assert.Equal(token, await Service<InstallationTokens>().GetAccessTokenAsync(installation.Uuid, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_verification_that_needs_a_new_token_refreshes_it_and_completes()
+    {
+        var installation = Sentry.AddInstallation();
+        Sentry.VerificationsToRefuse = 1;
+        using (var refused = await OpenSetupLinkAsync(installation, Sentry.IssueGrant(installation)))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.BadGateway, refused.StatusCode);
+        }
+
+        Time.Advance(FakeSentry.TokenLifetime + TimeSpan.FromMinutes(1));
+
+        var installed = await Service<InstallationVerifier>().VerifyAsync(installation.Uuid, TestContext.Current.CancellationToken)
+            .WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.True(installed);
+        Assert.Equal(1, Sentry.CountRequests("POST", "/authorizations/", "refresh_token"));
+        Assert.Equal($"Bearer {Sentry.CurrentToken(installation)}", Sentry.Requests.Last(r => r.Method == "PUT").Headers["Authorization"]);
     }
 }

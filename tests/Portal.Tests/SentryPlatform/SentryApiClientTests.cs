@@ -121,9 +121,12 @@ public sealed class SentryApiClientTests
         "\"dateCreated\":\"2019-08-07T20:25:09.870Z\",\"state\":null,\"token\":\"tok\",\"refreshToken\":\"ref\",\"tokenLastCharacters\":\"b8f1\"}";
 
     private static SentryApiClient Client(StubSentry sentry) =>
-        new(new HttpClient(sentry) { BaseAddress = new Uri("https://sentry.example/") },
+        new(new HttpClient(new SentryRateLimitHandler(TimeProvider.System, NullLogger<SentryRateLimitHandler>.Instance) { InnerHandler = sentry })
+            {
+                BaseAddress = new Uri("https://sentry.example/"),
+            },
             Options.Create(new SentryOptions { ClientId = "client", ClientSecret = Secret, BaseUrl = new Uri("https://sentry.example") }),
-            TimeProvider.System, NullLogger<SentryApiClient>.Instance);
+            TimeProvider.System);
 
     private static HttpResponseMessage Answer(HttpStatusCode status, string json, int? retryAfterSeconds = null)
     {

@@ -18,7 +18,8 @@ internal static class InstallationServices
         services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
         services.AddSingleton(Options.Create(new SentryOptions { BaseUrl = new Uri("http://127.0.0.1:9/"), ClientId = "c", ClientSecret = "s" }));
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<SentryApiClient>(provider, new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9/") }));
-        services.AddSingleton<InstallationLocks>();
+        services.AddSingleton<InstallationLifecycleLocks>();
+        services.AddSingleton<TokenRefreshLocks>();
         services.AddSingleton<InstallationOrganizations>();
         services.AddSingleton<InstallationRecords>();
         services.AddSingleton<InstallationTokenProtector>();

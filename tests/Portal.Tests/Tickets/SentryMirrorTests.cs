@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data.Entities;
-using Portal.SentryPlatform;
+using Portal.SentryPlatform.Payloads;
 using Portal.Tests.TestSupport;
 using Portal.Tickets;
 
