@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data.Converters;
 using Portal.Data.Entities;
@@ -9,7 +10,7 @@ namespace Portal.Data;
 /// Add a migration with
 /// <c>dotnet ef migrations add &lt;Name&gt; --project src/Portal.Data --startup-project src/Portal</c>.
 /// </remarks>
-public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbContext(options)
+public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
@@ -33,6 +34,12 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
 
     public DbSet<SignInSession> SignInSessions => Set<SignInSession>();
 
+    /// <summary>
+    /// The Data Protection key ring on PostgreSQL, where every instance must read the keys that protected a token.
+    /// SQLite (one instance) keeps its ring in files beside the database instead, and this table stays empty.
+    /// </summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);
@@ -45,5 +52,6 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+        modelBuilder.HasDbFunction(typeof(SqlLike).GetMethod(nameof(SqlLike.Lower))!).HasName("lower").IsBuiltIn();
     }
 }
