@@ -16,7 +16,7 @@ using Portal.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddPortalData();                 // SQLite (WAL), IDbContextFactory, migrations
+builder.AddPortalData();                 // SQLite (WAL) or PostgreSQL, IDbContextFactory, migrations
 builder.AddPortalDataProtection();       // the key ring that protects tokens at rest
 builder.AddSentryPlatform();             // validated Sentry options, signing keys, the Sentry API client
 builder.AddTenancy();                    // organizations by Sentry's id, who sees and changes what, deny by default
@@ -50,5 +50,11 @@ app.MapSignInEndpoints();                // /signin, /signin/sentry → /signin-
 app.MapRealtimeEndpoints();              // /hubs/deliveries, behind sign-in, scoped to the person's organizations
 app.MapPortalUi();                       // /healthz, static assets, and the admin pages behind sign-in
 
-await app.MigratePortalDatabaseAsync();
+if (args is ["migrate", ..])
+{
+    await app.MigratePortalDatabaseAsync();  // `Portal migrate`: apply migrations ahead of a deploy, then exit
+    return;
+}
+
+await app.PreparePortalDatabaseAsync();      // migrate on start, or refuse an outdated schema (MigrateOnStart=false)
 await app.RunAsync();

@@ -1,4 +1,5 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Tenancy;
@@ -7,10 +8,10 @@ using Portal.Webhooks;
 namespace Portal.Dashboard;
 
 /// <summary>
-/// Aggregates for the overview, computed in SQLite (grouped by minute and resource) rather than by loading rows,
+/// Aggregates for the overview, computed in the database (grouped by minute and resource) rather than by loading rows,
 /// and always within the person's scope. Acknowledgement times are the portal's own health and not per tenant.
 /// </summary>
-internal sealed class DeliveryStatistics(PortalDataSettings settings, AcknowledgementLatencies latencies, TimeProvider time)
+internal sealed class DeliveryStatistics(IDbContextFactory<PortalDbContext> dbFactory, AcknowledgementLatencies latencies, TimeProvider time)
 {
     public const int Minutes = 60;
 
@@ -21,8 +22,10 @@ internal sealed class DeliveryStatistics(PortalDataSettings settings, Acknowledg
         var firstMinute = now.UtcTicks / TimeSpan.TicksPerMinute - (Minutes - 1);
         var from = new DateTimeOffset(firstMinute * TimeSpan.TicksPerMinute, TimeSpan.Zero);
 
-        await using var connection = new SqliteConnection(settings.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
+        // Plain SQL on the context's connection, the same text for SQLite and PostgreSQL (integer division on both).
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
         var (filter, parameters) = ScopeFilter(scope);
 
         var perMinute = new Dictionary<string, double[]>(StringComparer.Ordinal);
@@ -31,11 +34,11 @@ internal sealed class DeliveryStatistics(PortalDataSettings settings, Acknowledg
             // ReceivedAt is stored as UTC ticks (UtcTicksConverter).
             command.CommandText = $"""
                 SELECT "ReceivedAt" / {TimeSpan.TicksPerMinute} AS minute, "Resource", COUNT(*)
-                FROM "WebhookDeliveries" WHERE "ReceivedAt" >= $from {filter}
+                FROM "WebhookDeliveries" WHERE "ReceivedAt" >= @from {filter}
                 GROUP BY minute, "Resource";
                 """;
-            command.Parameters.AddWithValue("$from", from.UtcTicks);
-            command.Parameters.AddRange(parameters.Select(p => new SqliteParameter(p.Name, p.Value)).ToArray());
+            AddParameter(command, "@from", from.UtcTicks);
+            parameters.ForEach(p => AddParameter(command, p.Name, p.Value));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -57,7 +60,7 @@ internal sealed class DeliveryStatistics(PortalDataSettings settings, Acknowledg
         await using (var command = connection.CreateCommand())
         {
             command.CommandText = $"""SELECT "State", COUNT(*) FROM "WebhookDeliveries" WHERE 1 = 1 {filter} GROUP BY "State";""";
-            command.Parameters.AddRange(parameters.Select(p => new SqliteParameter(p.Name, p.Value)).ToArray());
+            parameters.ForEach(p => AddParameter(command, p.Name, p.Value));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -75,6 +78,14 @@ internal sealed class DeliveryStatistics(PortalDataSettings settings, Acknowledg
             (int)states[(int)DeliveryState.NeedsAttention], acknowledged?[0], acknowledged?[1]);
     }
 
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
     // Members see their organizations' rows only (never orphans); operators see all.
     private static (string Filter, List<(string Name, object Value)> Parameters) ScopeFilter(AccessScope scope)
     {
@@ -83,7 +94,7 @@ internal sealed class DeliveryStatistics(PortalDataSettings settings, Acknowledg
             return ("", []);
         }
 
-        var parameters = scope.OrganizationIds.Select((organization, i) => ($"$org{i}", (object)organization)).ToList();
+        var parameters = scope.OrganizationIds.Select((organization, i) => ($"@org{i}", (object)organization)).ToList();
         return parameters.Count == 0
             ? ("AND 0 = 1", [])
             : ($"AND \"OrganizationId\" IN ({string.Join(", ", parameters.Select(p => p.Item1))})", parameters);

@@ -118,7 +118,7 @@ internal static partial class IssueLinkEndpoints
         {
             return await store();
         }
-        catch (Exception exception) when (exception is DbUpdateException or Microsoft.Data.Sqlite.SqliteException or TimeoutException)
+        catch (Exception exception) when (exception is DbUpdateException or System.Data.Common.DbException or TimeoutException)
         {
             LogStoreFailed(loggers.CreateLogger(typeof(IssueLinkEndpoints)), exception, operation);
             return IssueLinkMessages.Problem(StatusCodes.Status503ServiceUnavailable, IssueLinkMessages.Unavailable);

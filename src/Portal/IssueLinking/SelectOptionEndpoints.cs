@@ -52,7 +52,7 @@ internal static class SelectOptionEndpoints
                 var text = query.Trim().TrimStart('#');
                 var pattern = SqlLike.Containing(text);
                 int? number = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
-                tickets = tickets.Where(t => t.Number == number || EF.Functions.Like(t.Title, pattern, SqlLike.Escape));
+                tickets = tickets.Where(t => t.Number == number || EF.Functions.Like(SqlLike.Lower(t.Title), pattern, SqlLike.Escape));
             }
 
             // Open work first, then the newest: two walks down the (organization, number) index, each stopping at 100.
@@ -80,7 +80,7 @@ internal static class SelectOptionEndpoints
             if (!string.IsNullOrWhiteSpace(query))
             {
                 var pattern = SqlLike.Containing(query.Trim());
-                people = people.Where(p => EF.Functions.Like(p.Name, pattern, SqlLike.Escape));
+                people = people.Where(p => EF.Functions.Like(SqlLike.Lower(p.Name), pattern, SqlLike.Escape));
             }
 
             var found = await people.OrderBy(p => p.Name).Take(MaxOptions).Select(p => new { p.Name, p.SentryUserId }).ToListAsync(cancellationToken);

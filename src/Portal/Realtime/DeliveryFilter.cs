@@ -78,9 +78,9 @@ public sealed record DeliveryFilter(
             long? id = long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : null;
             var flag = DeliveryFlagNames.Parse(text);
             deliveries = deliveries.Where(d =>
-                EF.Functions.Like(d.Summary, pattern, Portal.Data.SqlLike.Escape) || EF.Functions.Like(d.Organization!.Slug, pattern, Portal.Data.SqlLike.Escape)
-                || EF.Functions.Like(d.Action, pattern, Portal.Data.SqlLike.Escape) || EF.Functions.Like(d.Resource, pattern, Portal.Data.SqlLike.Escape)
-                || EF.Functions.Like(d.RequestId, pattern, Portal.Data.SqlLike.Escape)
+                EF.Functions.Like(Portal.Data.SqlLike.Lower(d.Summary), pattern, Portal.Data.SqlLike.Escape) || EF.Functions.Like(Portal.Data.SqlLike.Lower(d.Organization!.Slug), pattern, Portal.Data.SqlLike.Escape)
+                || EF.Functions.Like(Portal.Data.SqlLike.Lower(d.Action), pattern, Portal.Data.SqlLike.Escape) || EF.Functions.Like(Portal.Data.SqlLike.Lower(d.Resource), pattern, Portal.Data.SqlLike.Escape)
+                || EF.Functions.Like(Portal.Data.SqlLike.Lower(d.RequestId), pattern, Portal.Data.SqlLike.Escape)
                 || (flag != DeliveryFlags.None && (d.Flags & flag) == flag)
                 || d.Id == id);
         }

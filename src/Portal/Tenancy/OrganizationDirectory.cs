@@ -129,7 +129,7 @@ internal sealed partial class OrganizationDirectory(
             LogNotAdopted(exception, provisionalId, organizationId);
             return false;
         }
-        catch (Microsoft.Data.Sqlite.SqliteException exception)
+        catch (System.Data.Common.DbException exception)
         {
             LogNotAdopted(exception, provisionalId, organizationId);
             return false;

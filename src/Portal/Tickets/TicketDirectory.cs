@@ -25,7 +25,7 @@ internal sealed class TicketDirectory(IDbContextFactory<PortalDbContext> dbFacto
             var trimmed = text.Trim().TrimStart('#');
             var pattern = SqlLike.Containing(trimmed);
             int? number = int.TryParse(trimmed, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
-            tickets = tickets.Where(t => t.Number == number || EF.Functions.Like(t.Title, pattern, SqlLike.Escape) || EF.Functions.Like(t.AssigneeName, pattern, SqlLike.Escape));
+            tickets = tickets.Where(t => t.Number == number || EF.Functions.Like(SqlLike.Lower(t.Title), pattern, SqlLike.Escape) || EF.Functions.Like(SqlLike.Lower(t.AssigneeName), pattern, SqlLike.Escape));
         }
 
         return await tickets

@@ -1,3 +1,5 @@
+using Portal.Data;
+
 namespace Portal.Webhooks;
 
 internal static class WebhooksRegistration
@@ -8,7 +10,7 @@ internal static class WebhooksRegistration
         builder.Services.AddSingleton<WebhookMetrics>();
         builder.Services.AddSingleton<WorkSignal>();
         builder.Services.AddSingleton<WarningThrottle>();
-        builder.Services.AddSingleton<IDeliveryStore, SqliteDeliveryStore>();
+        builder.Services.AddSingleton(CreateStore);
         builder.Services.AddSingleton<DeliveryWriter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DeliveryWriter>());
         builder.Services.AddSingleton<DeliveryIntake>();
@@ -28,5 +30,12 @@ internal static class WebhooksRegistration
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(options =>
             options.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10));
         return builder;
+    }
+
+    /// <summary>The writer's store for the configured database.</summary>
+    internal static IDeliveryStore CreateStore(IServiceProvider services)
+    {
+        var settings = services.GetRequiredService<PortalDataSettings>();
+        return settings.IsPostgres ? new PostgresDeliveryStore(settings) : new SqliteDeliveryStore(settings);
     }
 }
