@@ -16,6 +16,8 @@ internal sealed class LiveDeliveryFeed(DeliveryPublisher publisher, DeliveryHist
 {
     public const int PageSize = LiveDeliveryList.DefaultCapacity;
 
+    private readonly TaskCompletionSource firstPage = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>A busy stream renders this often at most, whatever its rate (reliability.md S3).</summary>
     public static readonly TimeSpan RenderInterval = TimeSpan.FromMilliseconds(200);
 
@@ -30,6 +32,9 @@ internal sealed class LiveDeliveryFeed(DeliveryPublisher publisher, DeliveryHist
     /// <summary>Whether the last page read was full, so an older one may follow.</summary>
     public bool OlderAvailable { get; private set; }
 
+    /// <summary>Whether the first page has been read; until then the page says it is loading, not that nothing matches.</summary>
+    public bool IsLoaded { get; private set; }
+
     /// <summary>Whether the stream is followed (after the first catch-up).</summary>
     public bool IsLive { get; private set; }
 
@@ -39,6 +44,8 @@ internal sealed class LiveDeliveryFeed(DeliveryPublisher publisher, DeliveryHist
         ArgumentNullException.ThrowIfNull(scope);
         Scope = scope;
         Deliveries = await FirstPageAsync(cancellationToken);
+        IsLoaded = true;
+        firstPage.TrySetResult();
     }
 
     /// <summary>Reads the newest page again after <see cref="Filter"/> changed.</summary>
@@ -79,6 +86,10 @@ internal sealed class LiveDeliveryFeed(DeliveryPublisher publisher, DeliveryHist
         ArgumentNullException.ThrowIfNull(render);
         try
         {
+            // The page starts following after its first render, which on an asynchronous database comes before the
+            // first page is read; following earlier would fill a list the first page then replaces.
+            await firstPage.Task.WaitAsync(cancellationToken);
+
             // Subscribe before reading the database, so nothing published in between is missed.
             using var subscription = publisher.Subscribe();
             await CatchUpAsync(cancellationToken);
