@@ -11,18 +11,23 @@ using Portal.Data.Entities;
 namespace Portal.IntegrationTests.TestSupport;
 
 /// <summary>
-/// The real host on a temp-file SQLite database, with test settings and, where a test needs them, fakes at the
-/// edges (storage failures, time). One per test class.
+/// The real host on a throw-away database of this run's provider (a temp SQLite file, or a PostgreSQL database
+/// when <c>PORTAL_TEST_DATABASE=postgres</c>), with test settings and, where a test needs them, fakes at the edges
+/// (storage failures, time). One per test class.
 /// </summary>
 public class PortalFactory : WebApplicationFactory<Program>
 {
-    public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), $"portal-test-{Guid.NewGuid():N}.db");
+    internal TestDatabase Database { get; } = TestDatabase.Create();
+
+    /// <summary>The SQLite file; null on PostgreSQL.</summary>
+    public string? DatabasePath => Database.FilePath;
 
     internal LogCapture Logs { get; } = new();
 
-    /// <summary>Configuration on top of appsettings*.json; set before the first request.</summary>
-    public string KeysPath => DatabasePath + "-keys";
+    /// <summary>The key ring's directory on SQLite (on PostgreSQL the ring lives in the database, as in production).</summary>
+    public string KeysPath { get; } = Path.Combine(Path.GetTempPath(), $"portal-test-keys-{Guid.NewGuid():N}");
 
+    /// <summary>Configuration on top of appsettings*.json; set before the first request.</summary>
     public Dictionary<string, string?> Settings { get; } = new()
     {
         ["Sentry:ClientSecret"] = SampleDeliveries.Secret,
@@ -35,15 +40,23 @@ public class PortalFactory : WebApplicationFactory<Program>
 
     public Action<IServiceCollection>? TestServices { get; set; }
 
-    public string ConnectionString => $"Data Source={DatabasePath}";
+    public string ConnectionString => Database.ConnectionString;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseEnvironment(EnvironmentName);
         builder.UseSolutionRelativeContentRoot("", solutionName: RepoPaths.SolutionName);
-        builder.UseSetting("ConnectionStrings:Portal", ConnectionString);
-        builder.UseSetting("Portal:DataProtectionKeysPath", KeysPath);
+        foreach (var (key, value) in Database.HostSettings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (Database.Provider == DatabaseProvider.Sqlite)
+        {
+            builder.UseSetting("Portal:DataProtectionKeysPath", KeysPath);
+        }
+
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
@@ -61,8 +74,7 @@ public class PortalFactory : WebApplicationFactory<Program>
         return new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
 
-    public PortalDbContext OpenDatabase() =>
-        new(new DbContextOptionsBuilder<PortalDbContext>().UseSqlite(ConnectionString).Options);
+    public PortalDbContext OpenDatabase() => Database.Open();
 
     internal async Task<WebhookDelivery?> FindDeliveryAsync(byte[] body)
     {
@@ -96,11 +108,7 @@ public class PortalFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         GC.SuppressFinalize(this);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(DatabasePath + suffix);
-        }
+        await Database.DisposeAsync();
 
         if (Directory.Exists(KeysPath))
         {

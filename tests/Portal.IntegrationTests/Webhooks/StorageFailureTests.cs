@@ -15,7 +15,7 @@ public sealed class StorageFailureTests : IAsyncLifetime
     public ValueTask InitializeAsync()
     {
         factory.TestServices = services => services.Replace(ServiceDescriptor.Singleton<IDeliveryStore>(
-            provider => store = new FlakyStore(new SqliteDeliveryStore(provider.GetRequiredService<Portal.Data.PortalDataSettings>()))));
+            provider => store = new FlakyStore(WebhooksRegistration.CreateStore(provider))));
         return ValueTask.CompletedTask;
     }
 

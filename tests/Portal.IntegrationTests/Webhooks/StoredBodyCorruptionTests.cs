@@ -1,4 +1,6 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
 using Portal.Data.Entities;
 using Portal.IntegrationTests.TestSupport;
 
@@ -14,7 +16,7 @@ public sealed class StoredBodyCorruptionTests(PortalFactory factory) : IClassFix
         var after = SignedRequests.Unique(SampleDeliveries.Named("webhook.issue.created.json"), "600000002");
         await client.SendAsync(SignedRequests.Webhook("issue", before), TestContext.Current.CancellationToken);
         await factory.ProcessedDeliveryAsync(before);
-        var corruptId = InsertWithCorruptBody();
+        var corruptId = await InsertWithCorruptBodyAsync();
 
         await client.SendAsync(SignedRequests.Webhook("issue", after), TestContext.Current.CancellationToken);
 
@@ -23,20 +25,33 @@ public sealed class StoredBodyCorruptionTests(PortalFactory factory) : IClassFix
         Assert.Contains(factory.Logs.Lines, line => line.Contains($"Delivery {corruptId}'s stored body no longer matches", StringComparison.Ordinal));
     }
 
-    private long InsertWithCorruptBody()
+    // Written past the portal, in SQL both providers speak: a row whose stored body is not what its hash says.
+    private async Task<long> InsertWithCorruptBodyAsync()
     {
-        using var connection = new SqliteConnection(factory.ConnectionString);
-        connection.Open();
-        using var command = connection.CreateCommand();
+        await using var db = factory.OpenDatabase();
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT INTO "WebhookDeliveries" ("RequestId", "BodySha256", "Resource", "Action", "ReceivedAt", "Flags", "Source", "State", "Attempts", "NextAttemptAt")
-            VALUES (NULL, randomblob(32), 'issue', 'created', 0, 0, 0, 0, 0, 0) RETURNING "Id";
+            VALUES (NULL, @sha, 'issue', 'created', 0, 0, 0, 0, 0, 0) RETURNING "Id";
             """;
-        var id = (long)command.ExecuteScalar()!;
-        command.CommandText = """INSERT INTO "WebhookDeliveryBodies" ("Id", "Body") VALUES ($id, x'01ff00000000ffffffff');""";
-        command.Parameters.AddWithValue("$id", id);
-        command.ExecuteNonQuery();
+        Add(command, "@sha", RandomNumberGenerator.GetBytes(32));
+        var id = (long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+        command.Parameters.Clear();
+        command.CommandText = """INSERT INTO "WebhookDeliveryBodies" ("Id", "Body") VALUES (@id, @body);""";
+        Add(command, "@id", id);
+        Add(command, "@body", new byte[] { 0x01, 0xff, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff });
+        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
         return id;
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 
     private async Task<DeliveryState?> StateOfAsync(long id)

@@ -21,8 +21,8 @@ public sealed class DeliveriesPageTests : PortalComponentTest
 
         var cut = Render<DeliveriesPage>();
 
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=deliveries] tbody tr").Count), Patience);
         var rows = cut.FindAll("[data-testid=deliveries] tbody tr");
-        Assert.Equal(2, rows.Count);
         Assert.Contains("comment.created", rows[0].TextContent, StringComparison.Ordinal);
         Assert.Contains("stale_timestamp", rows[0].TextContent, StringComparison.Ordinal);
         Assert.Contains("orphan", rows[0].TextContent, StringComparison.Ordinal);
@@ -63,8 +63,8 @@ public sealed class DeliveriesPageTests : PortalComponentTest
 
         var cut = Render<DeliveriesPage>();
 
+        cut.WaitForAssertion(() => Assert.Contains(hostile, cut.Find("[data-testid=deliveries]").TextContent, StringComparison.Ordinal), Patience);
         var table = cut.Find("[data-testid=deliveries]");
-        Assert.Contains(hostile, table.TextContent, StringComparison.Ordinal);
         Assert.Empty(table.QuerySelectorAll("script, svg, img[onerror], a[href^='javascript']"));
         Assert.DoesNotContain(table.QuerySelectorAll("*"), element => element.Attributes.Any(a => a.Name.StartsWith("on", StringComparison.Ordinal)));
     }
@@ -90,6 +90,7 @@ public sealed class DeliveriesPageTests : PortalComponentTest
         Store(Delivery("issue", "created", "alpha"), Delivery("issue", "created", "beta"));
         Render<MudBlazor.MudPopoverProvider>();
         var cut = Render<DeliveriesPage>();
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=deliveries] tbody tr").Count), Patience);
 
         cut.Find("input[data-testid=search], [data-testid=search] input").Input("bet");
 
@@ -114,7 +115,6 @@ public sealed class DeliveriesPageTests : PortalComponentTest
 
         var cut = Render<DeliveriesPage>();
 
-        var row = Assert.Single(cut.FindAll("[data-testid=deliveries] tbody tr"));
-        Assert.Contains(expected, row.TextContent, StringComparison.Ordinal);
+        cut.WaitForAssertion(() => Assert.Contains(expected, Assert.Single(cut.FindAll("[data-testid=deliveries] tbody tr")).TextContent, StringComparison.Ordinal), Patience);
     }
 }

@@ -35,7 +35,8 @@ public sealed class DeliveryDetailPageTests : PortalComponentTest
 
         var cut = Render<DeliveryDetailPage>(parameters => parameters.Add(p => p.Id, delivery.Id));
 
-        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=payload]")));
+        // A 100 KB payload on an asynchronous database, beside other test processes on two cores: be patient.
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=payload]")), TimeSpan.FromSeconds(15));
         var payload = cut.Find("[data-testid=payload]").TextContent;
         Assert.Contains("<script>window.__xss=1</script>", payload, StringComparison.Ordinal);
         Assert.Contains("javascript:alert(1)", payload, StringComparison.Ordinal);

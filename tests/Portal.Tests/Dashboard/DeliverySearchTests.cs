@@ -24,6 +24,7 @@ public sealed class DeliverySearchTests : PortalComponentTest
 
         var cut = Render<DeliveriesPage>();
 
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=deliveries] tbody tr")), Patience);
         var row = Assert.Single(cut.FindAll("[data-testid=deliveries] tbody tr"));
         Assert.Contains("TypeError: needle in the haystack", row.TextContent, StringComparison.Ordinal);
     }
@@ -78,6 +79,7 @@ public sealed class DeliverySearchTests : PortalComponentTest
 
         var cut = Render<DeliveriesPage>();
 
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=deliveries] tbody tr")), Patience);
         var row = Assert.Single(cut.FindAll("[data-testid=deliveries] tbody tr"));
         Assert.Contains("fixed", row.TextContent, StringComparison.Ordinal);
     }
@@ -116,6 +118,7 @@ public sealed class DeliverySearchTests : PortalComponentTest
 
         var cut = Render<DeliveriesPage>();
 
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=deliveries] tbody tr")), Patience);
         var row = Assert.Single(cut.FindAll("[data-testid=deliveries] tbody tr"));
         Assert.Contains("our launch plan", row.TextContent, StringComparison.Ordinal);
     }
@@ -133,6 +136,7 @@ public sealed class DeliverySearchTests : PortalComponentTest
 
         var cut = Render<DeliveriesPage>();
 
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=deliveries] tbody tr")), Patience);
         var row = Assert.Single(cut.FindAll("[data-testid=deliveries] tbody tr"));
         Assert.Contains(expected, row.TextContent, StringComparison.Ordinal);
     }

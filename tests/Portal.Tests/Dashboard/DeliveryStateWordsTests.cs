@@ -20,6 +20,7 @@ public sealed class DeliveryStateWordsTests() : PortalComponentTest(DeliveryPage
 
         var cut = Render<DeliveriesPage>();
 
+        cut.WaitForAssertion(() => Assert.Equal(5, cut.FindAll("[data-testid=deliveries] [data-testid=state]").Count), TimeSpan.FromSeconds(5));
         var chips = cut.FindAll("[data-testid=deliveries] [data-testid=state]").Select(chip => chip.TextContent.Trim()).ToList();
         Assert.Equal(["Dead", "Needs attention", "Retrying", "Processed", "Pending"], chips);
         var counters = cut.FindAll(".mud-paper .mud-typography-caption").Select(label => label.TextContent.Trim()).ToList();
@@ -36,7 +37,7 @@ public sealed class DeliveryStateWordsTests() : PortalComponentTest(DeliveryPage
 
         var cut = Render<DeliveryDetailPage>(parameters => parameters.Add(p => p.Id, delivery.Id));
 
-        Assert.Equal("Needs attention", cut.Find("[data-testid=state]").TextContent.Trim());
+        cut.WaitForAssertion(() => Assert.Equal("Needs attention", cut.Find("[data-testid=state]").TextContent.Trim()), TimeSpan.FromSeconds(5));
         Assert.Contains("install the app again", cut.Find("[data-testid=last-error]").TextContent, StringComparison.Ordinal);
     }
 }

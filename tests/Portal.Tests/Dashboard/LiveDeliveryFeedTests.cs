@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
@@ -22,7 +21,7 @@ public sealed class LiveDeliveryFeedTests : IAsyncLifetime
 
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
-    private readonly string databasePath = Path.Combine(Path.GetTempPath(), $"portal-feed-{Guid.NewGuid():N}.db");
+    private readonly TestDatabase database = TestDatabase.Create();
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
     private readonly DeliveryPublisher publisher = new();
     private readonly Channel<Render> renders = Channel.CreateUnbounded<Render>();
@@ -33,7 +32,7 @@ public sealed class LiveDeliveryFeedTests : IAsyncLifetime
 
     public LiveDeliveryFeedTests()
     {
-        databases = new(new DbContextOptionsBuilder<PortalDbContext>().UseSqlite($"Data Source={databasePath}").Options);
+        databases = new(database.Settings.Options());
         feed = new LiveDeliveryFeed(publisher, new DeliveryHistory(databases, time), time);
     }
 
@@ -41,8 +40,8 @@ public sealed class LiveDeliveryFeedTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        await database.MigrateAsync();
         await using var db = await databases.CreateDbContextAsync(Cancel);
-        await db.Database.MigrateAsync(Cancel);
         db.Organizations.AddRange(
             new Organization { Id = Acme, Slug = "acme", SlugSeenAt = time.GetUtcNow() },
             new Organization { Id = Globex, Slug = "globex", SlugSeenAt = time.GetUtcNow() });
@@ -54,11 +53,7 @@ public sealed class LiveDeliveryFeedTests : IAsyncLifetime
         await closing.CancelAsync();
         await following;
         closing.Dispose();
-        SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(databasePath + suffix);
-        }
+        await database.DisposeAsync();
     }
 
     [Fact]
@@ -70,6 +65,23 @@ public sealed class LiveDeliveryFeedTests : IAsyncLifetime
 
         Assert.Equal([1], (await NextRenderAsync()).Ids);
         Assert.True(feed.IsLive);
+    }
+
+    [Fact]
+    public async Task Following_started_before_the_first_page_is_read_waits_for_it_and_keeps_what_the_stream_brings_after()
+    {
+        // A page's first render (and so its follow loop) comes before its first read completes on an asynchronous
+        // database; the list the first read fills must not replace what the stream added.
+        var stored = await StoreAsync(Acme, DeliveryState.Pending, "stored before");
+        following = feed.FollowAsync(RecordAsync, closing.Token);
+        await Task.Delay(TimeSpan.FromMilliseconds(50), Cancel);
+        Assert.False(feed.IsLive);
+
+        await feed.LoadAsync(AccessScope.Reading(Acme), Cancel);
+        Assert.Equal([stored], (await NextRenderAsync()).Ids);
+        publisher.Publish(Summary(stored + 1, Acme, DeliveryState.Pending));
+
+        Assert.Equal([stored + 1, stored], (await NextRenderAsync()).Ids);
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed class InstallationsPageTests : PortalComponentTest
 
         var cut = Render<InstallationsPage>();
 
-        Assert.Equal(["globex", "initech", "acme"], cut.FindAll("[data-testid=organization]").Select(e => e.TextContent));
+        cut.WaitForAssertion(() => Assert.Equal(["globex", "initech", "acme"], cut.FindAll("[data-testid=organization]").Select(e => e.TextContent)), Patience);
         Assert.Equal(["Needs reauthorization", "Pending", "Installed"], cut.FindAll("[data-testid=status]").Select(e => e.TextContent.Trim()));
         Assert.Contains("1 installation needs to be reauthorized", cut.Find("[data-testid=reauthorization-alert]").TextContent, StringComparison.Ordinal);
         Assert.Contains("Manual token refresh is not enabled", cut.Find("[data-testid=refresh-error]").TextContent, StringComparison.Ordinal);
@@ -53,6 +53,7 @@ public sealed class InstallationsPageTests : PortalComponentTest
         Render<MudBlazor.MudPopoverProvider>();
         var snackbar = Render<MudBlazor.MudSnackbarProvider>();
         var cut = Render<InstallationsPage>();
+        cut.WaitForElement("[data-testid=retry-verification]", Patience);
 
         cut.Find("[data-testid=retry-verification]").Click();
 
@@ -66,7 +67,7 @@ public sealed class InstallationsPageTests : PortalComponentTest
     {
         var cut = Render<InstallationsPage>();
 
-        Assert.Contains("Settings → Integrations", cut.Find("[data-testid=empty-state]").TextContent, StringComparison.Ordinal);
+        cut.WaitForAssertion(() => Assert.Contains("Settings → Integrations", cut.Find("[data-testid=empty-state]").TextContent, StringComparison.Ordinal), Patience);
     }
 
     private void Add(Installation installation)

@@ -68,7 +68,7 @@ public sealed class CodeMappingsPageTests() : PortalComponentTest(services =>
         var member = AccessScope.Reading(Acme);
         var manager = AccessScope.Managing(Acme);
 
-        Assert.Contains("github.com/acme", Assert.Single(cut.FindAll("[data-testid=mapping]")).TextContent, StringComparison.Ordinal);
+        cut.WaitForAssertion(() => Assert.Contains("github.com/acme", Assert.Single(cut.FindAll("[data-testid=mapping]")).TextContent, StringComparison.Ordinal), Patience);
         Assert.True(cut.Find("[data-testid=delete-mapping]").HasAttribute("disabled"));
         Assert.Contains(AccessMessages.ManagersOnly, cut.Find("[data-testid=managers-only]").TextContent, StringComparison.Ordinal);
         Assert.False(await directory.DeleteAsync(member, acmeMapping, TestContext.Current.CancellationToken));

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -15,12 +14,12 @@ using Portal.Tenancy;
 namespace Portal.Tests.TestSupport;
 
 /// <summary>
-/// bUnit with MudBlazor, an interactive renderer, the real live stream and real EF Core on a temp-file SQLite
-/// database (migrated), so components read what the app would.
+/// bUnit with MudBlazor, an interactive renderer, the real live stream and real EF Core on a throw-away database of
+/// this run's provider (migrated), so components read what the app would.
 /// </summary>
 public abstract class PortalComponentTest : BunitContext
 {
-    private readonly string databasePath = Path.Combine(Path.GetTempPath(), $"portal-bunit-{Guid.NewGuid():N}.db");
+    private readonly TestDatabase database = TestDatabase.Create();
 
     /// <param name="configure">Services a test class adds or replaces; bUnit takes none once the first is resolved.</param>
     protected PortalComponentTest(Action<IServiceCollection>? configure = null)
@@ -34,7 +33,7 @@ public abstract class PortalComponentTest : BunitContext
         Services.AddSingleton<ISessionValidity, Portal.SignIn.SignInSessions>();
         Services.AddScoped<CircuitAccess>();
         Services.AddSingleton<OrganizationDirectory>();
-        Services.AddSingleton(new PortalDataSettings($"Data Source={databasePath}"));
+        Services.AddSingleton(database.Settings);
         configure?.Invoke(Services);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
@@ -43,14 +42,11 @@ public abstract class PortalComponentTest : BunitContext
         Authorization = this.AddAuthorization();
         Authorization.SetAuthorized("Local developer").SetClaims(
             new Claim(ClaimTypes.NameIdentifier, SentryClaimTypes.LocalDeveloperId), new Claim(SentryClaimTypes.Operator, "true"));
-        Services.AddDbContextFactory<PortalDbContext>(options => options.UseSqlite($"Data Source={databasePath}"));
+        Services.AddDbContextFactory<PortalDbContext>(options => database.Settings.Configure(options));
         Services.AddSingleton<DeliveryPublisher>();
         Services.AddSingleton<DeliveryHistory>();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
-        using (var db = OpenDatabase())
-        {
-            db.Database.Migrate();
-        }
+        Task.Run(database.MigrateAsync).GetAwaiter().GetResult();
 
         AddOrganization(TestOrganizationId, "test-org");
     }
@@ -63,8 +59,7 @@ public abstract class PortalComponentTest : BunitContext
 
     protected DeliveryPublisher Publisher => Services.GetRequiredService<DeliveryPublisher>();
 
-    protected PortalDbContext OpenDatabase() =>
-        new(new DbContextOptionsBuilder<PortalDbContext>().UseSqlite($"Data Source={databasePath}").Options);
+    protected PortalDbContext OpenDatabase() => database.Open();
 
     /// <summary>An organization the portal knows by id, named as Sentry would name it.</summary>
     protected void AddOrganization(long id, string slug) =>
@@ -111,10 +106,6 @@ public abstract class PortalComponentTest : BunitContext
     protected override async ValueTask DisposeAsyncCore()
     {
         await base.DisposeAsyncCore();
-        SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(databasePath + suffix);
-        }
+        await database.DisposeAsync();
     }
 }

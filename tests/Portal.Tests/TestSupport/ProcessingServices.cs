@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -15,26 +14,25 @@ using Portal.Webhooks;
 namespace Portal.Tests.TestSupport;
 
 /// <summary>
-/// The delivery processor's real services on a migrated temp-file SQLite database, with the writer running so
+/// The delivery processor's real services on a migrated throw-away database of this run's provider, with the writer running so
 /// outcomes are committed. Only the edges are fakes: time (a <see cref="ProcessorClock"/>) and the handlers a test
 /// gives in place of the portal's.
 /// </summary>
 internal sealed class ProcessingServices : IAsyncDisposable
 {
-    private readonly string databasePath = Path.Combine(Path.GetTempPath(), $"portal-processing-{Guid.NewGuid():N}.db");
+    private readonly TestDatabase database = TestDatabase.Create();
     private readonly ServiceProvider services;
     private readonly ConcurrentQueue<string> logs = new();
     private int bodies;
 
     public ProcessingServices(params IWebhookHandler[] handlers)
     {
-        var connectionString = $"Data Source={databasePath}";
         var collection = new ServiceCollection();
         collection.AddLogging(logging => logging.AddProvider(new LogLines(logs)));
         collection.AddMetrics();
         collection.AddSingleton<TimeProvider>(Clock);
-        collection.AddSingleton(new PortalDataSettings(connectionString));
-        collection.AddDbContextFactory<PortalDbContext>(options => options.UseSqlite(connectionString));
+        collection.AddSingleton(database.Settings);
+        collection.AddDbContextFactory<PortalDbContext>(options => database.Settings.Configure(options));
         collection.AddSingleton<DeliveryPublisher>();
         collection.AddSingleton<OrganizationDirectory>();
         collection.AddSingleton<InstallationOrganizations>();
@@ -42,7 +40,7 @@ internal sealed class ProcessingServices : IAsyncDisposable
         collection.AddSingleton<WorkSignal>();
         collection.AddSingleton<WarningThrottle>();
         collection.AddSingleton<AcknowledgementLatencies>();
-        collection.AddSingleton<IDeliveryStore, SqliteDeliveryStore>();
+        collection.AddSingleton(WebhooksRegistration.CreateStore);
         collection.AddSingleton<DeliveryWriter>();
         foreach (var handler in handlers)
         {
@@ -68,10 +66,7 @@ internal sealed class ProcessingServices : IAsyncDisposable
     /// <summary>Migrates the database and starts the writer and the in-memory directories; not the processor's loop.</summary>
     public async Task StartAsync()
     {
-        await using (var db = OpenDatabase())
-        {
-            await db.Database.MigrateAsync(TestContext.Current.CancellationToken);
-        }
+        await database.MigrateAsync();
 
         await Get<DeliveryWriter>().StartAsync(TestContext.Current.CancellationToken);
         await Get<OrganizationDirectory>().StartAsync(TestContext.Current.CancellationToken);
@@ -81,8 +76,7 @@ internal sealed class ProcessingServices : IAsyncDisposable
         Get<DeliveryMending>();
     }
 
-    public PortalDbContext OpenDatabase() =>
-        new(new DbContextOptionsBuilder<PortalDbContext>().UseSqlite($"Data Source={databasePath}").Options);
+    public PortalDbContext OpenDatabase() => database.Open();
 
     /// <summary>An organization the portal knows, named <c>org-{id}</c>.</summary>
     public Task AddOrganizationAsync(long id) =>
@@ -137,11 +131,7 @@ internal sealed class ProcessingServices : IAsyncDisposable
         await Get<DeliveryProcessor>().StopAsync(CancellationToken.None);
         await Get<DeliveryWriter>().StopAsync(CancellationToken.None);
         await services.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(databasePath + suffix);
-        }
+        await database.DisposeAsync();
     }
 
     private sealed class LogLines(ConcurrentQueue<string> lines) : ILoggerProvider

@@ -21,7 +21,7 @@ public sealed class TicketLinkingTests() : PortalComponentTest(TicketServices.Ad
         Assert.Equal((true, false, first.Id), (created, createdAgain, second.Id));
         using var db = OpenDatabase();
         Assert.Equal("Checkout crash", db.Tickets.Single().Title);
-        Assert.Equal(("7", "Jane Doe"), db.OrganizationPeople.Select(p => ValueTuple.Create(p.SentryUserId, p.Name)).Single());
+        Assert.Equal(("7", "Jane Doe"), db.OrganizationPeople.AsEnumerable().Select(p => (p.SentryUserId, p.Name)).Single());
     }
 
     [Fact]

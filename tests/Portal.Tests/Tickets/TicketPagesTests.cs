@@ -31,6 +31,7 @@ public sealed class TicketPagesTests() : PortalComponentTest(services =>
 
         var cut = Render<TicketsPage>();
 
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=tickets] tbody tr")), Patience);
         var row = Assert.Single(cut.FindAll("[data-testid=tickets] tbody tr"));
         Assert.Contains("PORTAL#1", row.TextContent, StringComparison.Ordinal);
         Assert.Contains("Acme checkout crash", row.TextContent, StringComparison.Ordinal);
@@ -47,7 +48,7 @@ public sealed class TicketPagesTests() : PortalComponentTest(services =>
 
         var cut = Render<TicketPage>(parameters => parameters.Add(p => p.Id, ticket.Id));
 
-        Assert.Equal("<script>window.__xss=1</script>", cut.Find("[data-testid=ticket-title]").TextContent);
+        cut.WaitForAssertion(() => Assert.Equal("<script>window.__xss=1</script>", cut.Find("[data-testid=ticket-title]").TextContent), Patience);
         Assert.Contains("<img src=x onerror=alert(1)>", cut.Find("[data-testid=ticket-description]").TextContent, StringComparison.Ordinal);
         Assert.Empty(cut.FindAll("script, img[onerror]"));
         var links = cut.FindAll("[data-testid=linked-issue]");
@@ -69,7 +70,7 @@ public sealed class TicketPagesTests() : PortalComponentTest(services =>
 
         var cut = Render<TicketPage>(parameters => parameters.Add(p => p.Id, theirs.Id));
 
-        Assert.NotNull(cut.Find("[data-testid=ticket-missing]"));
+        cut.WaitForElement("[data-testid=ticket-missing]", Patience);
         Assert.DoesNotContain("Globex secret project", cut.Markup, StringComparison.Ordinal);
     }
 
@@ -79,6 +80,7 @@ public sealed class TicketPagesTests() : PortalComponentTest(services =>
         var ticket = AddTicket(Acme, 3, "Slow checkout");
         Render<MudBlazor.MudPopoverProvider>();
         var cut = Render<TicketPage>(parameters => parameters.Add(p => p.Id, ticket.Id));
+        cut.WaitForElement("[data-testid=comment-add]", Patience);
 
         cut.Find("textarea[data-testid=comment-text], [data-testid=comment-text] textarea").Input("Deployed a fix; watching the error rate.");
         cut.Find("[data-testid=comment-add]").Click();
@@ -112,6 +114,7 @@ public sealed class TicketPagesTests() : PortalComponentTest(services =>
         SignInAsMemberOf(Acme, "member");
         Render<MudBlazor.MudPopoverProvider>();
         var cut = Render<TicketPage>(parameters => parameters.Add(p => p.Id, ticket.Id));
+        cut.WaitForElement("[data-testid=comment-add]", Patience);
         var service = Services.GetRequiredService<TicketEdits>();
         var member = AccessScope.Reading(Acme);
 
