@@ -9,6 +9,7 @@ using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Installations;
 using Portal.Realtime;
+using Portal.Scaleout;
 using Portal.Tenancy;
 using Portal.Webhooks;
 
@@ -35,6 +36,7 @@ internal sealed class ProcessingServices : IAsyncDisposable
         collection.AddSingleton<TimeProvider>(Clock);
         collection.AddSingleton(new PortalDataSettings(connectionString));
         collection.AddDbContextFactory<PortalDbContext>(options => options.UseSqlite(connectionString));
+        collection.AddSingleton<InstanceMessages>();
         collection.AddSingleton<DeliveryPublisher>();
         collection.AddSingleton<OrganizationDirectory>();
         collection.AddSingleton<InstallationOrganizations>();
