@@ -7,7 +7,9 @@ namespace Portal.Realtime;
 /// The one live-stream publisher (design.md §5): the writer and processor publish, the hub and Blazor components
 /// subscribe. Publishing never waits: every subscriber has its own bounded buffer that drops its oldest entries
 /// when the subscriber falls behind (reliability.md S1). With Redis, what this instance publishes also goes to the
-/// other instances (through a bounded buffer of its own), and what they publish reaches this instance's subscribers.
+/// other instances (through a bounded buffer of its own), and what they publish reaches this instance's subscribers;
+/// when some of theirs were lost on the way, every subscriber is told it dropped them, and fills the gap from the
+/// database as it does for its own drops (S2).
 /// </summary>
 public sealed class DeliveryPublisher
 {
@@ -34,6 +36,7 @@ public sealed class DeliveryPublisher
         ArgumentNullException.ThrowIfNull(instances);
         otherInstances = instances.Open<DeliverySummary>(ChannelName, RelayCapacity);
         otherInstances.Received += Offer;
+        otherInstances.Missed += MarkMissed;
     }
 
     public int SubscriberCount => subscribers.Length;
@@ -63,6 +66,14 @@ public sealed class DeliveryPublisher
         foreach (var subscriber in subscribers)
         {
             subscriber.Offer(summary);
+        }
+    }
+
+    private void MarkMissed(long count)
+    {
+        foreach (var subscriber in subscribers)
+        {
+            subscriber.Missed(count);
         }
     }
 

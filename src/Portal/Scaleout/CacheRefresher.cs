@@ -5,7 +5,7 @@ namespace Portal.Scaleout;
 
 /// <summary>
 /// Re-reads every <see cref="IInstanceCache"/> on a timer — often without Redis or while it is unreachable, rarely
-/// while it is connected — and at once when the Redis connection is lost or comes back. Lookups never wait for it: each cache swaps in what changed.
+/// while it is connected — and at once when other instances' messages may have been lost (<see cref="InstanceMessages.Interrupted"/>). Lookups never wait for it: each cache swaps in what changed.
 /// </summary>
 internal sealed partial class CacheRefresher(
     IEnumerable<IInstanceCache> caches, InstanceMessages instances, IOptions<ScaleoutOptions> options, TimeProvider time, ILogger<CacheRefresher> logger)
@@ -21,7 +21,7 @@ internal sealed partial class CacheRefresher(
             return;
         }
 
-        instances.ConnectionChanged += Wake;
+        instances.Interrupted += Wake;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -46,7 +46,7 @@ internal sealed partial class CacheRefresher(
         }
         finally
         {
-            instances.ConnectionChanged -= Wake;
+            instances.Interrupted -= Wake;
         }
     }
 

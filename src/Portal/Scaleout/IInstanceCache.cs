@@ -3,7 +3,7 @@ namespace Portal.Scaleout;
 /// <summary>
 /// An in-memory copy of rows that another instance may change. Changes announced on Redis apply at once; this is
 /// the fallback: <see cref="CacheRefresher"/> calls it every <see cref="ScaleoutOptions.RefreshInterval"/> and
-/// whenever the Redis connection is lost or comes back (announcements made meanwhile are lost).
+/// whenever announcements may have been lost (<see cref="InstanceMessages.Interrupted"/>).
 /// </summary>
 public interface IInstanceCache
 {

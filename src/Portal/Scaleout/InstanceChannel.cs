@@ -7,7 +7,8 @@ namespace Portal.Scaleout;
 /// One kind of message between instances, on its own Redis channel. <see cref="Publish"/> never waits: messages
 /// queue in a bounded buffer that a background pump sends to Redis; when Redis is slow or unreachable the oldest are
 /// dropped, counted and logged. <see cref="Received"/> carries what the other instances published, in their order,
-/// never this instance's own. Without Redis both are silent.
+/// never this instance's own, and <see cref="Missed"/> says when some of theirs were lost on the way (dropped by
+/// the sender, or sent while this instance was not connected). Without Redis all are silent.
 /// </summary>
 public sealed partial class InstanceChannel<T> : IDisposable
 {
@@ -19,7 +20,11 @@ public sealed partial class InstanceChannel<T> : IDisposable
     private readonly IConnectionMultiplexer? redis;
     private readonly RedisChannel channel;
     private readonly string instanceId;
-    private readonly Channel<T>? outbox;
+    private readonly Channel<(long Sequence, T Message)>? outbox;
+
+    // The last sequence number heard from each sender; read and written only by the one receiving loop.
+    private readonly Dictionary<string, long> heard = new(StringComparer.Ordinal);
+    private long sequence;
     private readonly CancellationTokenSource stopping = new();
     private readonly ILogger logger;
     private long dropped;
@@ -39,7 +44,7 @@ public sealed partial class InstanceChannel<T> : IDisposable
             return;
         }
 
-        outbox = Channel.CreateBounded<T>(
+        outbox = Channel.CreateBounded<(long, T)>(
             new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ => Drop(1));
         _ = Task.Run(() => SendAsync(redis, stopping.Token), CancellationToken.None);
@@ -55,8 +60,21 @@ public sealed partial class InstanceChannel<T> : IDisposable
     /// <summary>A message another instance published. Raised on one thread at a time, in the order they were sent.</summary>
     public event Action<T>? Received;
 
+    /// <summary>
+    /// Raised (before <see cref="Received"/> of the message that revealed it) with how many of another instance's
+    /// messages never arrived: whoever follows the channel has a gap to fill from the database.
+    /// </summary>
+    public event Action<long>? Missed;
+
     /// <summary>Queues <paramref name="message"/> for the other instances and returns at once.</summary>
-    public void Publish(T message) => outbox?.Writer.TryWrite(message);
+    public void Publish(T message)
+    {
+        if (outbox is not null)
+        {
+            // Numbered as published, so what the buffer drops shows as a gap at the receivers.
+            outbox.Writer.TryWrite((Interlocked.Increment(ref sequence), message));
+        }
+    }
 
     public void Dispose()
     {
@@ -73,7 +91,12 @@ public sealed partial class InstanceChannel<T> : IDisposable
             case EnvelopeRead.Accepted:
                 try
                 {
-                    Received?.Invoke(message!);
+                    if (Gap(message.From, message.Sequence) is > 0 and var missed)
+                    {
+                        Missed?.Invoke(missed);
+                    }
+
+                    Received?.Invoke(message.Body);
                 }
                 catch (Exception exception) when (exception is not OutOfMemoryException)
                 {
@@ -94,6 +117,20 @@ public sealed partial class InstanceChannel<T> : IDisposable
         }
     }
 
+    // The first message heard from a sender shows no gap: what it sent before this instance listened is not news.
+    private long Gap(string from, long sequence)
+    {
+        if (heard.Count > 1000 && !heard.ContainsKey(from))
+        {
+            // Instances that restarted (each start is a new id) are forgotten now and then.
+            heard.Clear();
+        }
+
+        var gap = heard.TryGetValue(from, out var last) && sequence > last + 1 ? sequence - last - 1 : 0;
+        heard[from] = Math.Max(last, sequence);
+        return gap;
+    }
+
     private async Task SendAsync(IConnectionMultiplexer connection, CancellationToken cancellationToken)
     {
         var reader = outbox!.Reader;
@@ -104,7 +141,7 @@ public sealed partial class InstanceChannel<T> : IDisposable
             while (await reader.WaitToReadAsync(cancellationToken))
             {
                 sends.Clear();
-                while (sends.Count < MaxBatch && reader.TryRead(out var message))
+                while (sends.Count < MaxBatch && reader.TryRead(out var next))
                 {
                     // Unreachable: dropped now, rather than parked in the client's backlog until its timeout.
                     if (!connection.IsConnected)
@@ -113,7 +150,7 @@ public sealed partial class InstanceChannel<T> : IDisposable
                         continue;
                     }
 
-                    sends.Add(subscriber.PublishAsync(channel, InstanceEnvelope.Write(message, instanceId)));
+                    sends.Add(subscriber.PublishAsync(channel, InstanceEnvelope.Write(next.Message, instanceId, next.Sequence)));
                 }
 
                 try

@@ -6,9 +6,11 @@ using System.Text.Json.Serialization.Metadata;
 namespace Portal.Scaleout;
 
 /// <summary>
-/// The wire format of a message between instances, version 1: <c>{"v":1,"from":"&lt;instance id&gt;","body":…}</c>
-/// in exactly that order, the body in System.Text.Json's web style with enums by name. The sender comes before the
-/// body, so an instance drops its own messages without reading their bodies.
+/// The wire format of a message between instances, version 1:
+/// <c>{"v":1,"from":"&lt;instance id&gt;","seq":&lt;n&gt;,"body":…}</c> in exactly that order, the body in
+/// System.Text.Json's web style with enums by name. The sender comes first, so an instance drops its own messages
+/// without reading further; <c>seq</c> counts the sender's messages on the channel from 1, so a receiver knows when
+/// some were lost on the way.
 /// </summary>
 public static class InstanceEnvelope
 {
@@ -17,7 +19,7 @@ public static class InstanceEnvelope
     /// <summary>Web naming, enums by name: what the hub's clients already read.</summary>
     public static JsonSerializerOptions SerializerOptions { get; } = CreateOptions();
 
-    public static byte[] Write<T>(T body, string from)
+    public static byte[] Write<T>(T body, string from, long sequence)
     {
         ArgumentNullException.ThrowIfNull(from);
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -26,6 +28,7 @@ public static class InstanceEnvelope
             writer.WriteStartObject();
             writer.WriteNumber("v", Version);
             writer.WriteString("from", from);
+            writer.WriteNumber("seq", sequence);
             writer.WritePropertyName("body");
             JsonSerializer.Serialize(writer, body, TypeInfo<T>());
             writer.WriteEndObject();
@@ -35,12 +38,12 @@ public static class InstanceEnvelope
     }
 
     /// <summary>
-    /// Reads a message; <paramref name="body"/> is set only for <see cref="EnvelopeRead.Accepted"/>. Messages from
+    /// Reads a message; <paramref name="read"/> is set only for <see cref="EnvelopeRead.Accepted"/>. Messages from
     /// <paramref name="self"/> are <see cref="EnvelopeRead.Echo"/>.
     /// </summary>
-    public static EnvelopeRead TryRead<T>(ReadOnlySpan<byte> message, string self, out T? body)
+    public static EnvelopeRead TryRead<T>(ReadOnlySpan<byte> message, string self, out InstanceMessage<T> read)
     {
-        body = default;
+        read = default;
         try
         {
             var reader = new Utf8JsonReader(message);
@@ -66,24 +69,27 @@ public static class InstanceEnvelope
                 return EnvelopeRead.Echo;
             }
 
-            if (!reader.Read() || !reader.ValueTextEquals("body") || !reader.Read())
+            var from = reader.GetString()!;
+            if (!reader.Read() || !reader.ValueTextEquals("seq") || !reader.Read() || reader.TokenType != JsonTokenType.Number
+                || !reader.TryGetInt64(out var sequence) || sequence < 1
+                || !reader.Read() || !reader.ValueTextEquals("body") || !reader.Read())
             {
                 return EnvelopeRead.Malformed;
             }
 
-            body = JsonSerializer.Deserialize(ref reader, TypeInfo<T>());
-            return body is null || !reader.Read() || reader.TokenType != JsonTokenType.EndObject ? Malformed(out body) : EnvelopeRead.Accepted;
+            var body = JsonSerializer.Deserialize(ref reader, TypeInfo<T>());
+            if (body is null || !reader.Read() || reader.TokenType != JsonTokenType.EndObject)
+            {
+                return EnvelopeRead.Malformed;
+            }
+
+            read = new InstanceMessage<T>(from, sequence, body);
+            return EnvelopeRead.Accepted;
         }
         catch (JsonException)
         {
-            return Malformed(out body);
+            return EnvelopeRead.Malformed;
         }
-    }
-
-    private static EnvelopeRead Malformed<T>(out T? body)
-    {
-        body = default;
-        return EnvelopeRead.Malformed;
     }
 
     private static JsonTypeInfo<T> TypeInfo<T>() => (JsonTypeInfo<T>)SerializerOptions.GetTypeInfo(typeof(T));

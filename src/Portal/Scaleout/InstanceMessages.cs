@@ -33,6 +33,9 @@ public sealed partial class InstanceMessages : IDisposable
 
     public string InstanceId { get; } = Guid.NewGuid().ToString("N");
 
+    /// <summary>What every channel name of this portal starts with (<see cref="ScaleoutOptions.ChannelPrefix"/>).</summary>
+    public string ChannelPrefix => prefix;
+
     /// <summary>Whether Redis is configured at all.</summary>
     public bool Enabled => redis is not null;
 
@@ -40,10 +43,11 @@ public sealed partial class InstanceMessages : IDisposable
     public bool IsConnected => redis?.IsConnected == true;
 
     /// <summary>
-    /// The connection that brings other instances' messages was lost or came back. Whatever they sent in between is
-    /// lost, so caches re-read the database, and meanwhile on the shorter interval.
+    /// Other instances' messages may have been lost: the connection that brings them was lost or came back, or a
+    /// gap showed in one sender's sequence. Caches then re-read the database (and, while Redis is down, on the
+    /// shorter interval).
     /// </summary>
-    public event Action? ConnectionChanged;
+    public event Action? Interrupted;
 
     /// <summary>
     /// The channel <c>{prefix}:{name}</c>; <paramref name="capacity"/> messages may wait for Redis before the
@@ -53,6 +57,7 @@ public sealed partial class InstanceMessages : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         var channel = new InstanceChannel<T>($"{prefix}:{name}", capacity, InstanceId, redis, logger);
+        channel.Missed += _ => Interrupted?.Invoke();
         lock (gate)
         {
             channels.Add(channel);
@@ -80,7 +85,7 @@ public sealed partial class InstanceMessages : IDisposable
     {
         if (e.ConnectionType == ConnectionType.Subscription)
         {
-            ConnectionChanged?.Invoke();
+            Interrupted?.Invoke();
         }
     }
 
