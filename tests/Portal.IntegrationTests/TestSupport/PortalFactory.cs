@@ -16,7 +16,8 @@ namespace Portal.IntegrationTests.TestSupport;
 /// </summary>
 public class PortalFactory : WebApplicationFactory<Program>
 {
-    public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), $"portal-test-{Guid.NewGuid():N}.db");
+    /// <summary>A new temp file; another instance of the same portal is given the first one's.</summary>
+    public string DatabasePath { get; init; } = Path.Combine(Path.GetTempPath(), $"portal-test-{Guid.NewGuid():N}.db");
 
     internal LogCapture Logs { get; } = new();
 
