@@ -19,11 +19,14 @@ public class PortalFactory : WebApplicationFactory<Program>
     /// <summary>A new temp file; another instance of the same portal is given the first one's.</summary>
     public string DatabasePath { get; init; } = Path.Combine(Path.GetTempPath(), $"portal-test-{Guid.NewGuid():N}.db");
 
+    /// <summary>Whether disposing deletes the database and key ring: false for an instance given another's.</summary>
+    public bool OwnsDatabase { get; init; } = true;
+
     internal LogCapture Logs { get; } = new();
 
-    /// <summary>Configuration on top of appsettings*.json; set before the first request.</summary>
     public string KeysPath => DatabasePath + "-keys";
 
+    /// <summary>Configuration on top of appsettings*.json; set before the first request.</summary>
     public Dictionary<string, string?> Settings { get; } = new()
     {
         ["Sentry:ClientSecret"] = SampleDeliveries.Secret,
@@ -97,6 +100,11 @@ public class PortalFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         GC.SuppressFinalize(this);
+        if (!OwnsDatabase)
+        {
+            return;
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {

@@ -25,11 +25,14 @@ internal sealed class PortalInstance : IAsyncDisposable
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    /// <summary>Starts an instance; <paramref name="redis"/> and <paramref name="databasePath"/> are shared with its siblings.</summary>
+    /// <summary>
+    /// Starts an instance; <paramref name="redis"/> and <paramref name="databasePath"/> (another instance's, which
+    /// must be disposed after this one) are shared with its siblings.
+    /// </summary>
     public static async Task<PortalInstance> StartAsync(
         RedisServer? redis, string channelPrefix, string? databasePath = null, IDictionary<string, string?>? settings = null)
     {
-        var factory = databasePath is null ? new PortalFactory() : new PortalFactory { DatabasePath = databasePath };
+        var factory = databasePath is null ? new PortalFactory() : new PortalFactory { DatabasePath = databasePath, OwnsDatabase = false };
         factory.Settings["Portal:Scaleout:ChannelPrefix"] = channelPrefix;
         if (redis is not null)
         {
