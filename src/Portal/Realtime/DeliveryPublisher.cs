@@ -8,8 +8,9 @@ namespace Portal.Realtime;
 /// subscribe. Publishing never waits: every subscriber has its own bounded buffer that drops its oldest entries
 /// when the subscriber falls behind (reliability.md S1). With Redis, what this instance publishes also goes to the
 /// other instances (through a bounded buffer of its own), and what they publish reaches this instance's subscribers;
-/// when some of theirs were lost on the way, every subscriber is told it dropped them, and fills the gap from the
-/// database as it does for its own drops (S2).
+/// when some of theirs were lost on the way (a gap in a sender's numbering, or this instance's connection to Redis
+/// dropped), every subscriber is told it dropped some, and fills the gap from the database as it does for its own
+/// drops (S2).
 /// </summary>
 public sealed class DeliveryPublisher
 {
@@ -37,6 +38,9 @@ public sealed class DeliveryPublisher
         otherInstances = instances.Open<DeliverySummary>(ChannelName, RelayCapacity);
         otherInstances.Received += Offer;
         otherInstances.Missed += MarkMissed;
+
+        // Lost or regained its connection: what came meanwhile, even from an instance never heard before, is lost.
+        instances.Interrupted += () => MarkMissed(1);
     }
 
     public int SubscriberCount => subscribers.Length;

@@ -8,8 +8,9 @@ using Portal.Realtime;
 namespace Portal.IntegrationTests.Scaleout;
 
 /// <summary>
-/// Two instances of the portal, each on its own database, joined by one real redis-server: what one stores reaches
-/// the other's hub clients and Blazor subscribers exactly once, and Redis going away slows no acknowledgement.
+/// Two instances of the portal on one database, joined by one real redis-server: what one stores reaches the other's
+/// hub clients and Blazor subscribers exactly once, a client that comes back to either instance is caught up from
+/// the database, and Redis going away slows no acknowledgement.
 /// </summary>
 public sealed class LiveStreamAcrossInstancesTests : IAsyncLifetime
 {
@@ -22,7 +23,7 @@ public sealed class LiveStreamAcrossInstancesTests : IAsyncLifetime
         redis = await RedisServer.StartAsync();
         var prefix = $"portal-{Guid.NewGuid():N}";
         a = await PortalInstance.StartAsync(redis, prefix);
-        b = await PortalInstance.StartAsync(redis, prefix);
+        b = await PortalInstance.StartAsync(redis, prefix, a.Factory.DatabasePath);
     }
 
     public async ValueTask DisposeAsync()
@@ -63,7 +64,12 @@ public sealed class LiveStreamAcrossInstancesTests : IAsyncLifetime
     {
         var atB = new ConcurrentQueue<DeliverySummary>();
         await b.ConnectHubAsync(atB.Enqueue);
+        using var pageAtB = b.Get<DeliveryPublisher>().Subscribe(capacity: 1024);
         await WhenBothSubscribedAsync();
+
+        // B has heard from A before: a gap in A's numbering can show.
+        var beforeOutage = await SendManyAsync(a, "98", 1);
+        await Eventually.TrueAsync(() => Task.FromResult(StoredIds(atB).Contains(beforeOutage[0])), "a delivery before the outage at B's hub client");
 
         await redis.StopAsync();
         await Eventually.TrueAsync(() => Task.FromResult(!a.Instances.IsConnected && !b.Instances.IsConnected), "both instances to notice Redis is gone");
@@ -88,8 +94,49 @@ public sealed class LiveStreamAcrossInstancesTests : IAsyncLifetime
             afterOutage.Add(id!.Value);
         }
 
-        await Eventually.TrueAsync(() => Task.FromResult(afterOutage.All(id => StoredIds(atB).Contains(id))), "the deliveries after the outage at B's hub client", TimeSpan.FromSeconds(30));
+        // What A sent meanwhile never reached B: B's hub client is caught up from the database (as Backfill), its
+        // pages are told of the gap and fill it the same way.
+        await Eventually.TrueAsync(
+            () => Task.FromResult(duringOutage.Concat(afterOutage).All(id => atB.Any(s => s.Id == id && s.Kind is DeliverySummaryKind.Stored or DeliverySummaryKind.Backfill))),
+            "every delivery during and after the outage at B's hub client", TimeSpan.FromSeconds(30));
         Assert.DoesNotContain(StoredIds(atB), duringOutage.Contains);
+        Assert.True(pageAtB.TakeDropped() >= duringOutage.Count, "B's subscriber is told it missed A's summaries");
+    }
+
+    [Fact]
+    public async Task A_hub_client_that_comes_back_to_the_other_instance_is_caught_up_from_the_database()
+    {
+        var seen = new ConcurrentQueue<DeliverySummary>();
+        var atA = await a.ConnectHubAsync(seen.Enqueue);
+        var before = await SendManyAsync(a, "95", 3);
+        await Eventually.TrueAsync(() => Task.FromResult(before.All(StoredIds(seen).Contains)), "the first deliveries at A's hub client");
+        await atA.DisposeAsync();
+
+        var whileAway = await SendManyAsync(a, "96", 3);
+        var caughtUp = new ConcurrentQueue<DeliverySummary>();
+        await b.ConnectHubAsync(caughtUp.Enqueue, afterId: before[^1]);
+        await WhenBothSubscribedAsync();
+
+        await Eventually.TrueAsync(() => Task.FromResult(BackfilledIds(caughtUp).Count >= whileAway.Count), "B to catch the client up");
+        Assert.Equal(whileAway, BackfilledIds(caughtUp));
+
+        // Sent once the catch-up is done, so they come live.
+        var after = await SendManyAsync(a, "97", 2);
+        await Eventually.TrueAsync(() => Task.FromResult(after.All(StoredIds(caughtUp).Contains)), "the later deliveries at B, live");
+        Assert.Equal(after, StoredIds(caughtUp));
+    }
+
+    private static async Task<List<long>> SendManyAsync(PortalInstance instance, string prefix, int count)
+    {
+        var ids = new List<long>();
+        for (var i = 0; i < count; i++)
+        {
+            var (status, id) = await instance.SendAsync("issue", Body($"{prefix}{i:D7}"));
+            Assert.Equal(HttpStatusCode.Accepted, status);
+            ids.Add(id!.Value);
+        }
+
+        return ids;
     }
 
     [Fact]
@@ -105,6 +152,9 @@ public sealed class LiveStreamAcrossInstancesTests : IAsyncLifetime
     }
 
     private static byte[] Body(string marker) => SignedRequests.Unique(SampleDeliveries.Named("webhook.issue.created.json"), marker);
+
+    private static List<long> BackfilledIds(IEnumerable<DeliverySummary> received) =>
+        [.. received.Where(s => s.Kind == DeliverySummaryKind.Backfill).Select(s => s.Id)];
 
     private static List<long> StoredIds(IEnumerable<DeliverySummary> received) =>
         [.. received.Where(s => s.Kind == DeliverySummaryKind.Stored).Select(s => s.Id)];
