@@ -4,6 +4,7 @@ using Portal.Data;
 using Portal.Installations;
 using Portal.IssueLinking;
 using Portal.Realtime;
+using Portal.Scaleout;
 using Portal.SentryPlatform;
 using Portal.ServiceHooks;
 using Portal.SignIn;
@@ -18,6 +19,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPortalData();                 // SQLite (WAL) or PostgreSQL, IDbContextFactory, migrations
 builder.AddPortalDataProtection();       // the key ring that protects tokens at rest
+builder.AddScaleout();                   // several instances: optional Redis (live stream, SignalR, cache changes), caches' refresh
 builder.AddSentryPlatform();             // validated Sentry options, signing keys, the Sentry API client
 builder.AddTenancy();                    // organizations by Sentry's id, who sees and changes what, deny by default
 builder.AddSentrySignIn();               // session cookie + "Sign in with Sentry" (local sign-in in Development)

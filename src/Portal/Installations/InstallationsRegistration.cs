@@ -1,3 +1,4 @@
+using Portal.Scaleout;
 using Portal.Shell;
 
 namespace Portal.Installations;
@@ -21,6 +22,7 @@ internal static class InstallationsRegistration
 
         // Started before the webhook services: the internal installation exists before any delivery is processed.
         builder.Services.AddHostedService(services => services.GetRequiredService<InstallationOrganizations>());
+        builder.Services.AddSingleton<IInstanceCache>(services => services.GetRequiredService<InstallationOrganizations>());
         builder.Services.AddHostedService<InternalIntegrationInstaller>();
         builder.Services.AddHostedService(services => services.GetRequiredService<InstallationVerifier>());
         return builder;

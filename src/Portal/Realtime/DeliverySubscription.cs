@@ -24,6 +24,9 @@ public sealed class DeliverySubscription : IDisposable
 
     internal void Offer(DeliverySummary summary) => channel.Writer.TryWrite(summary);
 
+    /// <summary>Summaries that never reached this process (lost between instances) count as dropped here.</summary>
+    internal void Missed(long count) => Interlocked.Add(ref dropped, count);
+
     public void Dispose()
     {
         unsubscribe(this);

@@ -78,7 +78,13 @@ internal sealed partial class HubFeeds(
                     }
 
                     await SendAsync(client, DeliveriesHub.DeliveryMethod, summary, cancellationToken);
-                    lastId = Math.Max(lastId, summary.Id);
+
+                    // Only "stored" moves the cursor: a state change can arrive for a row whose "stored" was lost
+                    // (another instance's, or this one's processor ahead of a dropped message).
+                    if (summary.Kind == DeliverySummaryKind.Stored)
+                    {
+                        lastId = Math.Max(lastId, summary.Id);
+                    }
                 }
             }
         }

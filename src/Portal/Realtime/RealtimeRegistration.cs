@@ -1,4 +1,9 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
+using Microsoft.Extensions.Options;
+using Portal.Scaleout;
+using StackExchange.Redis;
 
 namespace Portal.Realtime;
 
@@ -13,6 +18,11 @@ internal static class RealtimeRegistration
         // Clients in other processes read a state as its name ("Processed"), as they always have; never as a number.
         builder.Services.AddSignalR(options => options.MaximumReceiveMessageSize = 32 * 1024)
             .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        if (builder.Configuration.RedisConfiguration() is { } redis)
+        {
+            AddRedisBackplane(builder.Services, redis);
+        }
+
         return builder;
     }
 
@@ -22,5 +32,19 @@ internal static class RealtimeRegistration
         // A hub client reads status codes, not pages.
         app.MapHub<DeliveriesHub>("/hubs/deliveries").WithMetadata(new Microsoft.AspNetCore.Mvc.SkipStatusCodePagesAttribute());
         return app;
+    }
+
+    // SignalR's Redis backplane, for the deliveries hub only: what is sent to a connection, a group or everyone
+    // reaches it on whichever instance holds it. Not AddStackExchangeRedis, which would put every hub on Redis —
+    // Blazor's circuits too, which then could not connect while Redis is down, and gain nothing from it: a circuit
+    // lives on one instance (sticky sessions). The deliveries themselves cross instances on DeliveryPublisher's channel.
+    private static void AddRedisBackplane(IServiceCollection services, ConfigurationOptions redis)
+    {
+        services.AddSingleton<HubLifetimeManager<DeliveriesHub>, RedisHubLifetimeManager<DeliveriesHub>>();
+        services.AddOptions<RedisOptions>().Configure<IOptions<ScaleoutOptions>>((options, scaleout) =>
+        {
+            options.Configuration = redis.Clone();
+            options.Configuration.ChannelPrefix = RedisChannel.Literal(scaleout.Value.ChannelPrefix);
+        });
     }
 }

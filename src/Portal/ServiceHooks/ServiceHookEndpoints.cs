@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Portal.Scaleout;
 using Portal.SentryPlatform;
 using Portal.Webhooks;
 
@@ -14,6 +15,7 @@ internal static class ServiceHookEndpoints
     {
         builder.Services.AddSingleton<ServiceHookRegistry>();
         builder.Services.AddSingleton<IServiceHookKeys>(services => services.GetRequiredService<ServiceHookRegistry>());
+        builder.Services.AddSingleton<IInstanceCache>(services => services.GetRequiredService<ServiceHookRegistry>());
         return builder;
     }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Scaleout;
 using Portal.SentryPlatform;
 using Portal.Tenancy;
 
@@ -14,13 +15,36 @@ namespace Portal.ServiceHooks;
 /// The project service hooks admins registered, and their secrets: protected at rest (purpose
 /// <see cref="Purpose"/>), held unprotected only in memory for checking signatures, never shown again.
 /// </summary>
-internal sealed partial class ServiceHookRegistry(IDbContextFactory<PortalDbContext> dbFactory, IDataProtectionProvider protection, TimeProvider time)
-    : IServiceHookKeys
+/// <remarks>
+/// Other instances hear of a removed hook on Redis at once and forget its secret; without Redis every instance
+/// forgets every secret on <see cref="CacheRefresher"/>'s interval and reads it again when next needed.
+/// </remarks>
+internal sealed partial class ServiceHookRegistry : IServiceHookKeys, IInstanceCache
 {
     public const string Purpose = "SentryApp.ServiceHooks.v1";
 
-    private readonly IDataProtector protector = protection.CreateProtector(Purpose);
+    /// <summary>The Redis channel's name after the prefix: the ids of removed hooks.</summary>
+    public const string ChannelName = "service-hooks";
+
+    private readonly IDbContextFactory<PortalDbContext> dbFactory;
+    private readonly TimeProvider time;
+    private readonly IDataProtector protector;
+    private readonly InstanceChannel<string> removals;
     private readonly ConcurrentDictionary<string, RegisteredHook> known = new(StringComparer.Ordinal);
+
+    // Bumped whenever secrets are forgotten: a read from the database that began before may not cache what it found.
+    private long generation;
+
+    public ServiceHookRegistry(IDbContextFactory<PortalDbContext> dbFactory, IDataProtectionProvider protection, TimeProvider time, InstanceMessages instances)
+    {
+        ArgumentNullException.ThrowIfNull(protection);
+        ArgumentNullException.ThrowIfNull(instances);
+        this.dbFactory = dbFactory;
+        this.time = time;
+        protector = protection.CreateProtector(Purpose);
+        removals = instances.Open<string>(ChannelName, capacity: 1024);
+        removals.Received += Forget;
+    }
 
     /// <summary>The key(s) a delivery naming <paramref name="hookId"/> must be signed with; none for an unknown hook.</summary>
     public async Task<IReadOnlyList<byte[]>> KeysOfAsync(string hookId) =>
@@ -39,6 +63,7 @@ internal sealed partial class ServiceHookRegistry(IDbContextFactory<PortalDbCont
             return cached;
         }
 
+        var reading = Interlocked.Read(ref generation);
         await using var db = await dbFactory.CreateDbContextAsync();
         var hook = await db.ServiceHooks.AsNoTracking().FirstOrDefaultAsync(h => h.HookId == hookId);
         if (hook is null)
@@ -47,7 +72,11 @@ internal sealed partial class ServiceHookRegistry(IDbContextFactory<PortalDbCont
         }
 
         var registered = new RegisteredHook(hook.HookId, hook.OrganizationId, hook.ProjectSlug, Encoding.UTF8.GetBytes(protector.Unprotect(hook.ProtectedSecret)));
-        known[hook.HookId] = registered;
+        if (Interlocked.Read(ref generation) == reading)
+        {
+            known[hook.HookId] = registered;
+        }
+
         return registered;
     }
 
@@ -106,8 +135,23 @@ internal sealed partial class ServiceHookRegistry(IDbContextFactory<PortalDbCont
 
         db.ServiceHooks.Remove(hook);
         await db.SaveChangesAsync(cancellationToken);
-        known.TryRemove(hook.HookId, out _);
+        Forget(hook.HookId);
+        removals.Publish(hook.HookId);
         return true;
+    }
+
+    /// <summary>Forgets every secret; each is read again when a delivery next needs it.</summary>
+    public Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref generation);
+        known.Clear();
+        return Task.CompletedTask;
+    }
+
+    private void Forget(string hookId)
+    {
+        Interlocked.Increment(ref generation);
+        known.TryRemove(hookId, out _);
     }
 
     [GeneratedRegex("^[0-9a-f]{32}$")]

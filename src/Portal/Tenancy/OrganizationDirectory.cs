@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
+using Portal.Scaleout;
 
 namespace Portal.Tenancy;
 
@@ -12,10 +13,34 @@ namespace Portal.Tenancy;
 /// webhooks, its answers to the portal's own calls, the organization lists it gives at sign-in — never from a
 /// browser's query string. Kept in memory too, so the live stream names an organization without a query.
 /// </summary>
-internal sealed partial class OrganizationDirectory(
-    IDbContextFactory<PortalDbContext> dbFactory, ILogger<OrganizationDirectory> logger) : IHostedService
+/// <remarks>
+/// An instance that records or renames an organization tells the others on Redis, and each reads that row again
+/// (the database decides which of two slugs is newer); without Redis they re-read every organization on
+/// <see cref="CacheRefresher"/>'s interval.
+/// </remarks>
+internal sealed partial class OrganizationDirectory : IHostedService, IInstanceCache
 {
+    /// <summary>The Redis channel's name after the prefix: ids of organizations whose row changed.</summary>
+    public const string ChannelName = "organizations";
+
+    private readonly IDbContextFactory<PortalDbContext> dbFactory;
+    private readonly ILogger<OrganizationDirectory> logger;
+    private readonly InstanceChannel<long> changes;
     private readonly ConcurrentDictionary<long, string> slugs = new();
+
+    // Every write to slugs happens under this lock and counts in version, so a read from the database that began
+    // before a write never puts back what the write replaced.
+    private readonly Lock gate = new();
+    private long version;
+
+    public OrganizationDirectory(IDbContextFactory<PortalDbContext> dbFactory, ILogger<OrganizationDirectory> logger, InstanceMessages instances)
+    {
+        ArgumentNullException.ThrowIfNull(instances);
+        this.dbFactory = dbFactory;
+        this.logger = logger;
+        changes = instances.Open<long>(ChannelName, capacity: 1024);
+        changes.Received += organizationId => _ = ReloadAsync(organizationId);
+    }
 
     /// <summary>The slug to show for an organization; null when unknown (an orphan delivery has none).</summary>
     public string? SlugOf(long? organizationId) =>
@@ -92,7 +117,10 @@ internal sealed partial class OrganizationDirectory(
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        slugs[organizationId] = organization.Slug;
+        if (Set(organizationId, organization.Slug))
+        {
+            changes.Publish(organizationId);
+        }
     }
 
     /// <summary>
@@ -135,7 +163,13 @@ internal sealed partial class OrganizationDirectory(
             return false;
         }
 
-        slugs.TryRemove(provisionalId, out _);
+        lock (gate)
+        {
+            version++;
+            slugs.TryRemove(provisionalId, out _);
+        }
+
+        changes.Publish(provisionalId);
         LogAdopted(provisionalId, organizationId);
         return true;
     }
@@ -150,6 +184,96 @@ internal sealed partial class OrganizationDirectory(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Takes every organization's row as the database has it now: other instances' additions, renames and adoptions.</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var reading = Interlocked.Read(ref version);
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var rows = await db.Organizations.AsNoTracking().ToDictionaryAsync(o => o.Id, o => o.Slug, cancellationToken);
+            lock (gate)
+            {
+                if (version != reading)
+                {
+                    continue;
+                }
+
+                foreach (var (organizationId, slug) in rows)
+                {
+                    if (!slugs.TryGetValue(organizationId, out var known) || known != slug)
+                    {
+                        slugs[organizationId] = slug;
+                    }
+                }
+
+                foreach (var organizationId in slugs.Keys.Where(id => !rows.ContainsKey(id)))
+                {
+                    slugs.TryRemove(organizationId, out _);
+                }
+
+                version++;
+                return;
+            }
+        }
+    }
+
+    // Another instance changed this organization's row: read it again (gone when it was adopted into another).
+    private async Task ReloadAsync(long organizationId)
+    {
+        try
+        {
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                var reading = Interlocked.Read(ref version);
+                await using var db = await dbFactory.CreateDbContextAsync();
+                var slug = await db.Organizations.AsNoTracking().Where(o => o.Id == organizationId).Select(o => o.Slug).SingleOrDefaultAsync();
+                lock (gate)
+                {
+                    if (version != reading)
+                    {
+                        continue;
+                    }
+
+                    version++;
+                    if (slug is null)
+                    {
+                        slugs.TryRemove(organizationId, out _);
+                    }
+                    else
+                    {
+                        slugs[organizationId] = slug;
+                    }
+
+                    return;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogReloadFailed(exception, organizationId);
+        }
+    }
+
+    // True when the slug is new to this instance.
+    private bool Set(long organizationId, string slug)
+    {
+        lock (gate)
+        {
+            version++;
+            if (slugs.TryGetValue(organizationId, out var known) && known == slug)
+            {
+                return false;
+            }
+
+            slugs[organizationId] = slug;
+            return true;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read organization {OrganizationId} again after another instance changed it; the next refresh will")]
+    private partial void LogReloadFailed(Exception exception, long organizationId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Organization {OrganizationId} is now called {Slug} (was {PreviousSlug})")]
     private partial void LogRenamed(long organizationId, string previousSlug, string slug);

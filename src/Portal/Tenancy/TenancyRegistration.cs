@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using Portal.Scaleout;
 
 namespace Portal.Tenancy;
 
@@ -14,6 +15,7 @@ internal static class TenancyRegistration
         builder.Services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName);
         builder.Services.AddSingleton<OrganizationDirectory>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OrganizationDirectory>());
+        builder.Services.AddSingleton<IInstanceCache>(services => services.GetRequiredService<OrganizationDirectory>());
         builder.Services.AddSingleton<PortalAccess>();
         builder.Services.AddScoped<CircuitAccess>();
         builder.Services.AddSingleton<IAuthorizationHandler, PortalAccessHandler>();

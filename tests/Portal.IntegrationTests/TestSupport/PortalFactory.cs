@@ -17,7 +17,11 @@ namespace Portal.IntegrationTests.TestSupport;
 /// </summary>
 public class PortalFactory : WebApplicationFactory<Program>
 {
-    internal TestDatabase Database { get; } = TestDatabase.Create();
+    /// <summary>A throw-away database of its own; another instance of the same portal is given the first one's.</summary>
+    internal TestDatabase Database { get; }
+
+    /// <summary>Whether disposing drops the database and key ring: false for an instance given another's.</summary>
+    public bool OwnsDatabase { get; } = true;
 
     /// <summary>The SQLite file; null on PostgreSQL.</summary>
     public string? DatabasePath => Database.FilePath;
@@ -25,7 +29,22 @@ public class PortalFactory : WebApplicationFactory<Program>
     internal LogCapture Logs { get; } = new();
 
     /// <summary>The key ring's directory on SQLite (on PostgreSQL the ring lives in the database, as in production).</summary>
-    public string KeysPath { get; } = Path.Combine(Path.GetTempPath(), $"portal-test-keys-{Guid.NewGuid():N}");
+    public string KeysPath { get; }
+
+    public PortalFactory()
+    {
+        Database = TestDatabase.Create();
+        KeysPath = Path.Combine(Path.GetTempPath(), $"portal-test-keys-{Guid.NewGuid():N}");
+    }
+
+    /// <summary>Another instance of the portal <paramref name="first"/> runs: the same database and key ring.</summary>
+    internal PortalFactory(PortalFactory first)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        Database = first.Database;
+        KeysPath = first.KeysPath;
+        OwnsDatabase = false;
+    }
 
     /// <summary>Configuration on top of appsettings*.json; set before the first request.</summary>
     public Dictionary<string, string?> Settings { get; } = new()
@@ -108,6 +127,11 @@ public class PortalFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         GC.SuppressFinalize(this);
+        if (!OwnsDatabase)
+        {
+            return;
+        }
+
         await Database.DisposeAsync();
 
         if (Directory.Exists(KeysPath))

@@ -10,10 +10,10 @@ namespace Portal.Tests.Architecture;
 /// </summary>
 public sealed class LayerTests
 {
-    /// <summary>Bottom first. The foundation (Tenancy, SentryPlatform, Shell) depends on no feature.</summary>
+    /// <summary>Bottom first. The foundation (Scaleout, Tenancy, SentryPlatform, Shell) depends on no feature.</summary>
     public static readonly string[] Layers =
     [
-        "Tenancy", "SentryPlatform", "Shell",
+        "Scaleout", "Tenancy", "SentryPlatform", "Shell",
         "Realtime", "Installations", "SignIn", "Webhooks", "Dashboard", "ServiceHooks", "StacktraceLinks",
         "Tickets", "IssueLinking", "AlertRuleActions", "AppSetup", "Simulation",
     ];

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Portal.Installations;
+using Portal.Scaleout;
 using Portal.SentryPlatform;
 
 namespace Portal.Tests.TestSupport;
@@ -20,6 +21,7 @@ internal static class InstallationServices
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<SentryApiClient>(provider, new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9/") }));
         services.AddSingleton<InstallationLifecycleLocks>();
         services.AddSingleton<TokenRefreshLocks>();
+        services.AddSingleton<InstanceMessages>();
         services.AddSingleton<InstallationOrganizations>();
         services.AddSingleton<InstallationRecords>();
         services.AddSingleton<InstallationTokenProtector>();

@@ -9,6 +9,7 @@ using MudBlazor.Services;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Realtime;
+using Portal.Scaleout;
 using Portal.Tenancy;
 
 namespace Portal.Tests.TestSupport;
@@ -32,6 +33,7 @@ public abstract class PortalComponentTest : BunitContext
         Services.AddSingleton<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider());
         Services.AddSingleton<ISessionValidity, Portal.SignIn.SignInSessions>();
         Services.AddScoped<CircuitAccess>();
+        Services.AddSingleton<InstanceMessages>();
         Services.AddSingleton<OrganizationDirectory>();
         Services.AddSingleton(database.Settings);
         configure?.Invoke(Services);

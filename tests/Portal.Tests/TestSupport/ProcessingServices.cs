@@ -8,6 +8,7 @@ using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Installations;
 using Portal.Realtime;
+using Portal.Scaleout;
 using Portal.Tenancy;
 using Portal.Webhooks;
 
@@ -33,6 +34,7 @@ internal sealed class ProcessingServices : IAsyncDisposable
         collection.AddSingleton<TimeProvider>(Clock);
         collection.AddSingleton(database.Settings);
         collection.AddDbContextFactory<PortalDbContext>(options => database.Settings.Configure(options));
+        collection.AddSingleton<InstanceMessages>();
         collection.AddSingleton<DeliveryPublisher>();
         collection.AddSingleton<OrganizationDirectory>();
         collection.AddSingleton<InstallationOrganizations>();
