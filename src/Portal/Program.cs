@@ -48,7 +48,8 @@ app.MapStacktraceLinkEndpoints();        // GET /sentry/stacktrace-link: a stack
 
 app.MapSignInEndpoints();                // /signin, /signin/sentry → /signin-sentry, /signout
 app.MapRealtimeEndpoints();              // /hubs/deliveries, behind sign-in, scoped to the person's organizations
-app.MapPortalUi();                       // /healthz, static assets, and the admin pages behind sign-in
+app.MapHealthEndpoints();                // /healthz/live, /healthz/ready and /healthz (= ready), anonymous
+app.MapPortalUi();                       // static assets and the admin pages behind sign-in
 
 await app.MigratePortalDatabaseAsync();
 await app.RunAsync();

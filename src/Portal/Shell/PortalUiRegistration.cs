@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
@@ -13,7 +12,7 @@ internal static class PortalUiRegistration
         builder.Services.AddSingleton<IValidateOptions<PortalOptions>, PortalOptionsValidator>();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
         builder.AddTrustedProxies();
         builder.AddBrowserRateLimits();
         return builder;
@@ -43,11 +42,10 @@ internal static class PortalUiRegistration
         return app;
     }
 
-    /// <summary>Static assets and the health check for anyone; the admin pages behind sign-in (the fallback policy).</summary>
+    /// <summary>Static assets for anyone; the admin pages behind sign-in (the fallback policy).</summary>
     public static WebApplication MapPortalUi(this WebApplication app)
     {
         app.MapStaticAssets().AllowAnonymous();
-        app.MapHealthChecks("/healthz").AllowAnonymous().WithMetadata(new SkipStatusCodePagesAttribute());
 
         // SecurityHeaders sends the whole CSP (frame-ancestors 'none'); no second, weaker one from Blazor.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
