@@ -23,6 +23,12 @@ public sealed class PortalOptions
     /// </summary>
     public int AnonymousRequestsPerMinute { get; set; } = 60;
 
+    /// <summary>
+    /// This instance's name among several behind a load balancer (<c>portal-1</c>): sent as <c>X-Portal-Instance</c>
+    /// on every response and as the telemetry's <c>service.instance.id</c>. Printable ASCII, at most 64 characters.
+    /// </summary>
+    public string? InstanceName { get; set; }
+
     /// <summary>The project key Sentry shows before a ticket's number (<c>PORTAL#17</c>).</summary>
     public string TicketKey { get; set; } = "PORTAL";
 

@@ -19,12 +19,13 @@ internal static class PortalUiRegistration
     }
 
     /// <summary>
-    /// Forwarded headers from trusted proxies, errors, security headers, the hubs' origin check, status-code pages,
+    /// Forwarded headers from trusted proxies, the instance's name, errors, security headers, the hubs' origin check, status-code pages,
     /// sign-in, antiforgery and rate limits, in that order.
     /// </summary>
     public static WebApplication UsePortalPipeline(this WebApplication app)
     {
         app.UseTrustedProxies();
+        app.UseMiddleware<InstanceHeader>();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
