@@ -14,7 +14,7 @@ public sealed class HealthEndpointsTests
     [InlineData("Production")]
     public async Task Live_ready_and_healthz_answer_200_to_anyone_and_ready_names_the_database_check(string environment)
     {
-        await using var factory = Factory(environment);
+        await using var factory = ProductionPortal.Create(environment);
         var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
         var live = await GetAsync(client, "/healthz/live");
@@ -107,15 +107,5 @@ public sealed class HealthEndpointsTests
         return string.Join(',', json.RootElement.GetProperty("checks").EnumerateArray()
             .Select(check => $"{check.GetProperty("name").GetString()}={check.GetProperty("status").GetString()}")
             .Order(StringComparer.Ordinal));
-    }
-
-    private static PortalFactory Factory(string environment)
-    {
-        var factory = new PortalFactory { EnvironmentName = environment };
-        factory.Settings["Sentry:ClientId"] = "test-client-id";
-        factory.Settings["Sentry:AppSlug"] = "test-app";
-        factory.Settings["SignIn:ClientId"] = "test-oauth-client";
-        factory.Settings["SignIn:ClientSecret"] = "test-oauth-secret";
-        return factory;
     }
 }
