@@ -22,7 +22,7 @@ builder.AddSentryPlatform();             // validated Sentry options, signing ke
 builder.AddTenancy();                    // organizations by Sentry's id, who sees and changes what, deny by default
 builder.AddSentrySignIn();               // session cookie + "Sign in with Sentry" (local sign-in in Development)
 builder.AddPortalUi();                   // Razor components, MudBlazor, health checks
-builder.AddPortalTelemetry();            // traces and metrics; OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set
+builder.AddPortalTelemetry();            // JSON logs in Production; traces and metrics (OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set)
 builder.AddDashboard();                  // delivery detail, replay and diff, the overview
 builder.AddSimulation();                 // the simulator page's client (Development only)
 builder.AddRealtime();                   // the live stream and its SignalR hub

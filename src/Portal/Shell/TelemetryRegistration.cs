@@ -7,7 +7,7 @@ using OpenTelemetry.Trace;
 namespace Portal.Shell;
 
 /// <summary>
-/// OpenTelemetry traces (incoming requests, outgoing HTTP calls such as those to
+/// JSON console logs in Production; OpenTelemetry traces (incoming requests, outgoing HTTP calls such as those to
 /// Sentry) and metrics (every <c>Portal.*</c> meter the features create, ASP.NET Core's, Kestrel's, SignalR's, Blazor
 /// circuits', HttpClient's and the runtime's). Nothing leaves the process unless <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (OTLP export of
 /// traces, metrics and logs) or <see cref="TelemetryOptions.PrometheusEndpoint"/> is on (<c>/metrics</c>).
@@ -42,6 +42,18 @@ internal static class TelemetryRegistration
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddMeter("Microsoft.AspNetCore.Components.Server.Circuits", "System.Runtime"));
+
+        // In Production every log line is one JSON object (a log shipper parses it without a grok pattern); the scopes
+        // carry the trace and span ids, so a line leads to its trace.
+        if (builder.Environment.IsProduction())
+        {
+            builder.Logging.AddJsonConsole(json =>
+            {
+                json.IncludeScopes = true;
+                json.UseUtcTimestamp = true;
+                json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]))
         {
