@@ -19,13 +19,17 @@ internal static class PortalUiRegistration
     }
 
     /// <summary>
-    /// Forwarded headers from trusted proxies, the instance's name, errors, security headers, the hubs' origin check, status-code pages,
+    /// Forwarded headers from trusted proxies, the instance's name, routing, errors, security headers, the hubs' origin check, status-code pages,
     /// sign-in, antiforgery and rate limits, in that order.
     /// </summary>
     public static WebApplication UsePortalPipeline(this WebApplication app)
     {
         app.UseTrustedProxies();
         app.UseMiddleware<InstanceHeader>();
+
+        // Explicit, after the two above: the Sentry routes short-circuit at routing (no browser middleware), and they
+        // too must see the client's address and say which instance answered. Implicitly, routing would run first.
+        app.UseRouting();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);

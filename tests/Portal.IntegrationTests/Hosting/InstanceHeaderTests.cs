@@ -23,6 +23,18 @@ public sealed class InstanceHeaderTests
     }
 
     [Fact]
+    public async Task With_an_instance_name_even_the_short_circuited_answer_to_a_webhook_says_which_instance_stored_it()
+    {
+        await using var portal = new PortalFactory();
+        portal.Settings["Portal:InstanceName"] = "portal-2";
+        var client = portal.CreateClient();
+
+        using var response = await client.SendAsync(SignedRequests.Webhook("issue", SignedRequests.Unique(SampleDeliveries.Named("webhook.issue.created.json"), "630000001")), Cancel);
+
+        Assert.Equal("portal-2", response.Headers.GetValues("X-Portal-Instance").Single());
+    }
+
+    [Fact]
     public async Task Without_an_instance_name_no_header_is_sent()
     {
         await using var portal = new PortalFactory();
