@@ -27,11 +27,11 @@ internal static class TelemetryRegistration
     {
         builder.Services.AddOptionsWithValidateOnStart<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName);
         var options = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
-        var instanceName = builder.Configuration.GetSection(PortalOptions.SectionName).Get<PortalOptions>()?.InstanceName;
+        var instanceName = (builder.Configuration.GetSection(PortalOptions.SectionName).Get<PortalOptions>() ?? new PortalOptions()).ResolvedInstanceName;
 
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource
-                .AddService(ServiceName, serviceInstanceId: instanceName, autoGenerateServiceInstanceId: instanceName is null)
+                .AddService(ServiceName, serviceInstanceId: instanceName, autoGenerateServiceInstanceId: false)
                 // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES still win over the defaults above.
                 .AddEnvironmentVariableDetector())
             .WithTracing(tracing => tracing

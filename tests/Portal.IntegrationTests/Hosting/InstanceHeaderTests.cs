@@ -35,7 +35,7 @@ public sealed class InstanceHeaderTests
     }
 
     [Fact]
-    public async Task Without_an_instance_name_no_header_is_sent()
+    public async Task Without_an_instance_name_the_machine_name_is_sent()
     {
         await using var portal = new PortalFactory();
         var client = portal.CreateClient();
@@ -43,7 +43,7 @@ public sealed class InstanceHeaderTests
         using var response = await client.GetAsync("/healthz/live", Cancel);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.False(response.Headers.Contains("X-Portal-Instance"));
+        Assert.Equal(Environment.MachineName, response.Headers.GetValues("X-Portal-Instance").Single());
     }
 
     [Theory]
