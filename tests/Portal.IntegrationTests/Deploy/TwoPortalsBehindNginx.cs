@@ -18,6 +18,17 @@ public sealed class TwoPortalsBehindNginx : IAsyncLifetime
 
     internal NginxProcess Nginx => nginx!;
 
+    /// <summary>The id the portals gave the delivery of <paramref name="body"/>, once one of them stored it.</summary>
+    public long? DeliveryIdOf(byte[] body)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={databasePath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT Id FROM WebhookDeliveries WHERE BodySha256 = $hash;";
+        command.Parameters.AddWithValue("$hash", System.Security.Cryptography.SHA256.HashData(body));
+        return command.ExecuteScalar() is long id ? id : null;
+    }
+
     public static void SkipWithoutNginx()
     {
         if (!NginxProcess.IsInstalled)
@@ -49,16 +60,7 @@ public sealed class TwoPortalsBehindNginx : IAsyncLifetime
             }
         }
 
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(databasePath + suffix);
-        }
-
-        if (Directory.Exists(databasePath + "-keys"))
-        {
-            Directory.Delete(databasePath + "-keys", recursive: true);
-        }
+        PortalProcess.DeleteFiles(databasePath);
     }
 
     // As compose.yaml configures each instance: its name, and nginx as the one proxy whose forwarded headers count.

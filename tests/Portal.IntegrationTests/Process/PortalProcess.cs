@@ -61,6 +61,21 @@ internal sealed partial class PortalProcess : IAsyncDisposable
         return portal;
     }
 
+    /// <summary>Removes the database and key ring the processes started on <paramref name="databasePath"/> left behind.</summary>
+    public static void DeleteFiles(string databasePath)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(databasePath + suffix);
+        }
+
+        if (Directory.Exists(databasePath + "-keys"))
+        {
+            Directory.Delete(databasePath + "-keys", recursive: true);
+        }
+    }
+
     /// <summary>SIGKILL: no shutdown code runs at all.</summary>
     public void Kill() => process.Kill(entireProcessTree: true);
 

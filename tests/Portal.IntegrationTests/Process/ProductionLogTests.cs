@@ -43,19 +43,7 @@ public sealed class ProductionLogTests : IDisposable
         Assert.DoesNotContain(lines, line => line.Contains(SampleDeliveries.Secret, StringComparison.Ordinal) || line.Contains(SignInSecret, StringComparison.Ordinal));
     }
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(databasePath + suffix);
-        }
-
-        if (Directory.Exists(databasePath + "-keys"))
-        {
-            Directory.Delete(databasePath + "-keys", recursive: true);
-        }
-    }
+    public void Dispose() => PortalProcess.DeleteFiles(databasePath);
 
     private static List<string> Lines(PortalProcess portal)
     {
