@@ -7,12 +7,12 @@ using Portal.Realtime;
 using Portal.Scaleout;
 using Portal.SentryPlatform;
 using Portal.ServiceHooks;
+using Portal.Shell;
 using Portal.SignIn;
 using Portal.Simulation;
 using Portal.StacktraceLinks;
 using Portal.Tenancy;
 using Portal.Tickets;
-using Portal.Shell;
 using Portal.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -24,6 +24,7 @@ builder.AddSentryPlatform();             // validated Sentry options, signing ke
 builder.AddTenancy();                    // organizations by Sentry's id, who sees and changes what, deny by default
 builder.AddSentrySignIn();               // session cookie + "Sign in with Sentry" (local sign-in in Development)
 builder.AddPortalUi();                   // Razor components, MudBlazor, health checks
+builder.AddPortalTelemetry();            // JSON logs in Production; traces and metrics (OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set)
 builder.AddDashboard();                  // delivery detail, replay and diff, the overview
 builder.AddSimulation();                 // the simulator page's client (Development only)
 builder.AddRealtime();                   // the live stream and its SignalR hub
@@ -50,7 +51,9 @@ app.MapStacktraceLinkEndpoints();        // GET /sentry/stacktrace-link: a stack
 
 app.MapSignInEndpoints();                // /signin, /signin/sentry → /signin-sentry, /signout
 app.MapRealtimeEndpoints();              // /hubs/deliveries, behind sign-in, scoped to the person's organizations
-app.MapPortalUi();                       // /healthz, static assets, and the admin pages behind sign-in
+app.MapPortalTelemetry();                // GET /metrics (Prometheus) when Portal:Telemetry:PrometheusEndpoint is on
+app.MapHealthEndpoints();                // /healthz/live, /healthz/ready and /healthz (= ready), anonymous
+app.MapPortalUi();                       // static assets and the admin pages behind sign-in
 
 if (args is ["migrate", ..])
 {

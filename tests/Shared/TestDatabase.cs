@@ -76,6 +76,39 @@ internal sealed class TestDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Makes the database unreachable until the result is disposed: on SQLite a directory stands where the file was
+    /// (nothing can open or create it), on PostgreSQL the database refuses connections and its sessions are ended.
+    /// </summary>
+    public async Task<IAsyncDisposable> MakeUnreachableAsync()
+    {
+        if (server is not null)
+        {
+            var name = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString).Database;
+            await server.ExecuteAsync($"""ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false""");
+            await server.ExecuteAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'");
+            return new Restore(() => server.ExecuteAsync($"""ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true"""));
+        }
+
+        SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(FilePath + suffix);
+        }
+
+        Directory.CreateDirectory(FilePath!);
+        return new Restore(() =>
+        {
+            Directory.Delete(FilePath!);
+            return Task.CompletedTask;
+        });
+    }
+
+    private sealed class Restore(Func<Task> restore) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await restore();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (server is not null)

@@ -18,6 +18,7 @@ internal sealed partial class InstallationTokens(
     SentryApiClient sentry,
     InstallationTokenProtector protector,
     TokenRefreshLocks locks,
+    InstallationMetrics metrics,
     TimeProvider time,
     ILogger<InstallationTokens> logger)
 {
@@ -112,13 +113,15 @@ internal sealed partial class InstallationTokens(
     {
         var uuid = installation.Uuid;
         SentryTokenGrant grant;
+        bool recovered;
         try
         {
             var refreshToken = protector.TryUnprotect(installation.ProtectedRefreshToken) ?? "";
-            grant = await RefreshOrRecoverAsync(uuid, refreshToken, cancellationToken);
+            (grant, recovered) = await RefreshOrRecoverAsync(uuid, refreshToken, cancellationToken);
         }
         catch (SentryApiException exception) when (IsFinal(exception))
         {
+            metrics.Refreshed("needs_reauthorization");
             installation.NeedReauthorization(exception.Message);
             await db.SaveChangesAsync(CancellationToken.None);
             LogNeedsReauthorization(uuid, installation.OrganizationId, exception.Message);
@@ -128,6 +131,11 @@ internal sealed partial class InstallationTokens(
         catch (Exception exception) when (exception is SentryApiException or OperationCanceledException)
         {
             // Nothing rotated that we know of: free the lease, and keep using the current token while it is still valid.
+            if (exception is SentryApiException)
+            {
+                metrics.Refreshed("failed");
+            }
+
             installation.LastRefreshError = ErrorText.Truncate(exception.Message);
             installation.RefreshLeaseUntil = null;
             installation.ConcurrencyToken = Guid.NewGuid();
@@ -159,20 +167,22 @@ internal sealed partial class InstallationTokens(
             throw new InstallationUnavailableException(uuid, "changed while its token was being refreshed (it was probably uninstalled).", exception);
         }
 
+        metrics.Refreshed(recovered ? "recovered" : "refreshed");
         LogRefreshed(uuid, grant.ExpiresAt);
         return grant.Token;
     }
 
-    private async Task<SentryTokenGrant> RefreshOrRecoverAsync(Guid uuid, string refreshToken, CancellationToken cancellationToken)
+    // Recovered: the pair came from the JWT manual refresh, because the refresh token was gone.
+    private async Task<(SentryTokenGrant Grant, bool Recovered)> RefreshOrRecoverAsync(Guid uuid, string refreshToken, CancellationToken cancellationToken)
     {
         try
         {
-            return await sentry.RefreshAsync(uuid, refreshToken, cancellationToken);
+            return (await sentry.RefreshAsync(uuid, refreshToken, cancellationToken), false);
         }
         catch (SentryApiException exception) when (exception.IsUnauthorized)
         {
             // "Given refresh token does not exist": an earlier refresh rotated the pair and its answer never arrived.
-            return await RecoverAsync(uuid, exception, cancellationToken);
+            return (await RecoverAsync(uuid, exception, cancellationToken), true);
         }
         catch (SentryApiException exception) when (!IsFinal(exception) && exception.Failure != SentryApiFailure.RateLimited)
         {
@@ -180,11 +190,11 @@ internal sealed partial class InstallationTokens(
             LogRefreshAnswerLost(uuid, exception.Message);
             try
             {
-                return await sentry.RefreshAsync(uuid, refreshToken, cancellationToken);
+                return (await sentry.RefreshAsync(uuid, refreshToken, cancellationToken), false);
             }
             catch (SentryApiException again) when (again.IsUnauthorized)
             {
-                return await RecoverAsync(uuid, again, cancellationToken);
+                return (await RecoverAsync(uuid, again, cancellationToken), true);
             }
         }
     }

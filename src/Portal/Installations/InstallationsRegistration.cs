@@ -13,6 +13,7 @@ internal static class InstallationsRegistration
         builder.Services.AddSingleton<InstallationOrganizations>();
         builder.Services.AddSingleton<InstallationRecords>();
         builder.Services.AddSingleton<InstallationTokenProtector>();
+        builder.Services.AddSingleton<InstallationMetrics>();
         builder.Services.AddSingleton<InstallationTokens>();
         builder.Services.AddSingleton<InstallationApi>();
         builder.Services.AddSingleton<InstallationService>();

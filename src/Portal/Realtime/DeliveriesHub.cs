@@ -8,7 +8,7 @@ namespace Portal.Realtime;
 /// calls <see cref="Subscribe"/> after every (re)connect with the last id it saw and then receives
 /// <see cref="DeliveryMethod"/> messages; the Blazor pages read <see cref="DeliveryPublisher"/> in process instead.
 /// </summary>
-internal sealed class DeliveriesHub(HubFeeds feeds, PortalAccess access) : Hub
+internal sealed class DeliveriesHub(HubFeeds feeds, PortalAccess access, RealtimeMetrics metrics) : Hub
 {
     /// <summary>The client method each <see cref="DeliverySummary"/> is sent to.</summary>
     public const string DeliveryMethod = "delivery";
@@ -32,8 +32,15 @@ internal sealed class DeliveriesHub(HubFeeds feeds, PortalAccess access) : Hub
         feeds.Start(Context, afterId, scope);
     }
 
+    public override Task OnConnectedAsync()
+    {
+        metrics.Connected();
+        return base.OnConnectedAsync();
+    }
+
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        metrics.Disconnected();
         feeds.Stop(Context.ConnectionId);
         return base.OnDisconnectedAsync(exception);
     }

@@ -10,7 +10,7 @@ namespace Portal.Realtime;
 /// and a client that fell behind is caught up from the database (S2).
 /// </summary>
 internal sealed partial class HubFeeds(
-    DeliveryPublisher stream, DeliveryHistory history, PortalAccess access, IHubContext<DeliveriesHub> hub, ILogger<HubFeeds> logger) : IDisposable
+    DeliveryPublisher stream, DeliveryHistory history, PortalAccess access, IHubContext<DeliveriesHub> hub, RealtimeMetrics metrics, ILogger<HubFeeds> logger) : IDisposable
 {
     public static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(1);
 
@@ -94,6 +94,7 @@ internal sealed partial class HubFeeds(
         }
         catch (OperationCanceledException)
         {
+            metrics.Dropped("too_slow");
             LogDropped(connection.ConnectionId, SendTimeout.TotalSeconds);
             connection.Abort();
         }
@@ -110,6 +111,7 @@ internal sealed partial class HubFeeds(
                 feed.Scope = await access.ScopeOfAsync(connection.User ?? new System.Security.Claims.ClaimsPrincipal(), cancellationToken);
                 if (feed.Scope.IsEmpty)
                 {
+                    metrics.Dropped("access_ended");
                     LogAccessEnded(connection.ConnectionId);
                     connection.Abort();
                     return;

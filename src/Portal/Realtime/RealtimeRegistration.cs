@@ -15,6 +15,7 @@ internal static class RealtimeRegistration
         builder.Services.AddSingleton<DeliveryPublisher>();
         builder.Services.AddSingleton<DeliveryHistory>();
         builder.Services.AddSingleton<HubFeeds>();
+        builder.Services.AddSingleton<RealtimeMetrics>();
         // Clients in other processes read a state as its name ("Processed"), as they always have; never as a number.
         builder.Services.AddSignalR(options => options.MaximumReceiveMessageSize = 32 * 1024)
             .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));

@@ -27,6 +27,7 @@ internal static class SentryPlatformRegistration
         builder.Services.AddOptionsWithValidateOnStart<IntakeOptions>().BindConfiguration(IntakeOptions.SectionName);
         builder.Services.AddSingleton<IValidateOptions<IntakeOptions>, IntakeOptionsValidator>();
         builder.Services.AddSingleton<UnverifiedBodyBudget>();
+        builder.Services.AddSingleton<SentryRequestMetrics>();
         builder.Services.AddTransient<SentryRateLimitHandler>();
         builder.Services.AddHttpClient<SentryApiClient>(ConfigureApiClient)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler

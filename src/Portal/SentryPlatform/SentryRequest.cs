@@ -33,6 +33,9 @@ public sealed class SentryRequest
 
     public byte[] Body { get; }
 
+    /// <summary>The <see cref="TimeProvider"/> timestamp at which reading the request began (its acknowledgement latency starts here).</summary>
+    public long ArrivedAt { get; private init; }
+
     public SentryRequestRejection Rejection { get; }
 
     public string RequestId { get; }
@@ -61,20 +64,21 @@ public sealed class SentryRequest
         var metadata = context.GetEndpoint()?.Metadata.GetMetadata<SentryCallerMetadata>()
             ?? throw new InvalidOperationException($"{context.Request.Path} takes a {nameof(SentryRequest)} but has no {nameof(SentryCallerMetadata)}.");
         var request = context.Request;
+        var arrivedAt = context.RequestServices.GetRequiredService<TimeProvider>().GetTimestamp();
 
         if (request.ContentLength > metadata.MaxBodyBytes)
         {
-            return new SentryRequest(request, [], SentryRequestRejection.TooLarge);
+            return new SentryRequest(request, [], SentryRequestRejection.TooLarge) { ArrivedAt = arrivedAt };
         }
 
         if (HttpMethods.IsGet(request.Method))
         {
-            return new SentryRequest(request, [], SentryRequestRejection.None);
+            return new SentryRequest(request, [], SentryRequestRejection.None) { ArrivedAt = arrivedAt };
         }
 
         if (!IsJson(request.ContentType))
         {
-            return new SentryRequest(request, [], SentryRequestRejection.UnsupportedMediaType);
+            return new SentryRequest(request, [], SentryRequestRejection.UnsupportedMediaType) { ArrivedAt = arrivedAt };
         }
 
         // Reserved before a byte is read, so a refusal buffers nothing; given back by the signature filter, or at the
@@ -83,12 +87,12 @@ public sealed class SentryRequest
         var reservation = request.ContentLength is { } length ? budget.TryReserve(length) : budget.Open();
         if (reservation is null)
         {
-            return new SentryRequest(request, [], SentryRequestRejection.OverBudget);
+            return new SentryRequest(request, [], SentryRequestRejection.OverBudget) { ArrivedAt = arrivedAt };
         }
 
         context.Response.RegisterForDispose(reservation);
         var (body, rejection) = await ReadBodyAsync(context, metadata.MaxBodyBytes, reservation);
-        return new SentryRequest(request, body, rejection, reservation);
+        return new SentryRequest(request, body, rejection, reservation) { ArrivedAt = arrivedAt };
     }
 
     /// <summary>Gives back this request's share of the <see cref="UnverifiedBodyBudget"/>: its signature has been checked.</summary>

@@ -5,29 +5,36 @@ namespace Portal.SentryPlatform;
 /// runs or any JSON is parsed (design.md §5).
 /// </summary>
 internal sealed partial class SentrySignatureFilter(
-    SentrySigningKeys keys, IServiceHookKeys serviceHooks, ILogger<SentrySignatureFilter> logger) : IEndpointFilter
+    SentrySigningKeys keys, IServiceHookKeys serviceHooks, SentryRequestMetrics metrics, ILogger<SentrySignatureFilter> logger) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         // SentryRequest.BindAsync has already insisted on both.
-        var caller = context.HttpContext.GetEndpoint()!.Metadata.GetRequiredMetadata<SentryCallerMetadata>();
+        var endpoint = context.HttpContext.GetEndpoint()!;
+        var caller = endpoint.Metadata.GetRequiredMetadata<SentryCallerMetadata>();
+        var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? "unknown";
         var request = context.Arguments.OfType<SentryRequest>().Single();
         switch (request.Rejection)
         {
             case SentryRequestRejection.TooLarge:
+                metrics.Refused(route, "too_large");
                 return TypedResults.StatusCode(StatusCodes.Status413PayloadTooLarge);
             case SentryRequestRejection.UnsupportedMediaType:
+                metrics.Refused(route, "bad_type");
                 return TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType);
             case SentryRequestRejection.TooSlow:
                 // The rest of that body is not worth waiting for on a connection kept alive.
+                metrics.Refused(route, "too_slow");
                 context.HttpContext.Response.Headers.Connection = "close";
                 return TypedResults.StatusCode(StatusCodes.Status408RequestTimeout);
             case SentryRequestRejection.OverBudget:
                 // Sentry retries a 503; the rest of a body that did not fit is not worth reading.
+                metrics.Refused(route, "overloaded");
                 context.HttpContext.Response.Headers.Connection = "close";
                 context.HttpContext.Response.Headers.RetryAfter = SentryRetry.AfterHeader;
                 return TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable);
             case SentryRequestRejection.Incomplete:
+                metrics.Refused(route, "incomplete");
                 return TypedResults.BadRequest();
         }
 
@@ -48,6 +55,7 @@ internal sealed partial class SentrySignatureFilter(
 
         if (check != SignatureCheck.Valid)
         {
+            metrics.Refused(route, "bad_signature");
             LogRejected(context.HttpContext.Request.Path, check, UntrustedText.ForLog(request.RequestId));
             return TypedResults.Unauthorized();
         }

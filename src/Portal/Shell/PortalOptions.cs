@@ -23,6 +23,16 @@ public sealed class PortalOptions
     /// </summary>
     public int AnonymousRequestsPerMinute { get; set; } = 60;
 
+    /// <summary>
+    /// This instance's name among several behind a load balancer (<c>portal-1</c>): sent as <c>X-Portal-Instance</c>
+    /// on every response and as the telemetry's <c>service.instance.id</c>; the machine's name when unset. Printable
+    /// ASCII, at most 64 characters.
+    /// </summary>
+    public string? InstanceName { get; set; }
+
+    /// <summary><see cref="InstanceName"/>, or the machine's name (in a container, its id) when none is set.</summary>
+    public string ResolvedInstanceName => InstanceName is { Length: > 0 } name ? name : Environment.MachineName;
+
     /// <summary>The project key Sentry shows before a ticket's number (<c>PORTAL#17</c>).</summary>
     public string TicketKey { get; set; } = "PORTAL";
 

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
@@ -13,19 +12,24 @@ internal static class PortalUiRegistration
         builder.Services.AddSingleton<IValidateOptions<PortalOptions>, PortalOptionsValidator>();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag]);
         builder.AddTrustedProxies();
         builder.AddBrowserRateLimits();
         return builder;
     }
 
     /// <summary>
-    /// Forwarded headers from trusted proxies, errors, security headers, the hubs' origin check, status-code pages,
+    /// Forwarded headers from trusted proxies, the instance's name, routing, errors, security headers, the hubs' origin check, status-code pages,
     /// sign-in, antiforgery and rate limits, in that order.
     /// </summary>
     public static WebApplication UsePortalPipeline(this WebApplication app)
     {
         app.UseTrustedProxies();
+        app.UseMiddleware<InstanceHeader>();
+
+        // Explicit, after the two above: the Sentry routes short-circuit at routing (no browser middleware), and they
+        // too must see the client's address and say which instance answered. Implicitly, routing would run first.
+        app.UseRouting();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
@@ -43,11 +47,10 @@ internal static class PortalUiRegistration
         return app;
     }
 
-    /// <summary>Static assets and the health check for anyone; the admin pages behind sign-in (the fallback policy).</summary>
+    /// <summary>Static assets for anyone; the admin pages behind sign-in (the fallback policy).</summary>
     public static WebApplication MapPortalUi(this WebApplication app)
     {
         app.MapStaticAssets().AllowAnonymous();
-        app.MapHealthChecks("/healthz").AllowAnonymous().WithMetadata(new SkipStatusCodePagesAttribute());
 
         // SecurityHeaders sends the whole CSP (frame-ancestors 'none'); no second, weaker one from Blazor.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);

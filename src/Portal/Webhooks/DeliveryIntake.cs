@@ -24,7 +24,7 @@ internal sealed partial class DeliveryIntake(
         var flags = !parsed || resource is null || !WebhookCatalog.IsKnown(resource, envelope.Action) ? DeliveryFlags.Unparsed : DeliveryFlags.None;
         return StoreAsync(
             request.Body, request.RequestId, resource ?? "unknown", envelope.Action is { } action ? Truncate(action, 64) : null,
-            envelope.InstallationUuid, organizations.Find(envelope.InstallationUuid), request.Timestamp, flags, source);
+            envelope.InstallationUuid, organizations.Find(envelope.InstallationUuid), request.Timestamp, flags, source, request.ArrivedAt);
     }
 
     /// <summary>
@@ -38,14 +38,15 @@ internal sealed partial class DeliveryIntake(
         var flags = WebhookEnvelope.TryRead(request.Body, out _) ? DeliveryFlags.None : DeliveryFlags.Unparsed;
         return StoreAsync(
             request.Body, request.ServiceHookGuid, WebhookCatalog.ServiceHook, "event", installation: null, organizationId,
-            request.ServiceHookTimestamp, flags, DeliverySource.ServiceHook);
+            request.ServiceHookTimestamp, flags, DeliverySource.ServiceHook, request.ArrivedAt);
     }
 
     // The steps every source shares: the timestamp check, the stored form of the body, the writer, the metrics.
     private async Task<StoreOutcome> StoreAsync(
         byte[] body, string requestId, string resource, string? action, Guid? installation, long? organization,
-        string timestampHeader, DeliveryFlags flags, DeliverySource source)
+        string timestampHeader, DeliveryFlags flags, DeliverySource source, long arrivedAt)
     {
+        metrics.Received(source);
         var now = time.GetUtcNow();
         var hookTimestamp = ParseTimestamp(timestampHeader);
         if (hookTimestamp is not { } seconds || Math.Abs(now.ToUnixTimeSeconds() - seconds) > TimestampTolerance.TotalSeconds)
@@ -70,13 +71,14 @@ internal sealed partial class DeliveryIntake(
         };
 
         var outcome = await writer.StoreAsync(delivery);
-        Record(outcome, delivery);
+        Record(outcome, delivery, time.GetElapsedTime(arrivedAt));
         return outcome;
     }
 
-    private void Record(StoreOutcome outcome, PendingDelivery delivery)
+    private void Record(StoreOutcome outcome, PendingDelivery delivery, TimeSpan latency)
     {
         metrics.Responded(outcome.Result.ToString());
+        metrics.Acknowledged(outcome.Result.ToString(), latency);
         if (outcome.Result != StoreResult.Stored)
         {
             return;

@@ -13,6 +13,10 @@ public sealed class BrowserSession : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
+    /// <summary>Root in CI needs no sandbox; the rest keeps Chromium off the network this machine does not have.</summary>
+    public static readonly string[] ChromiumArguments =
+        ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
     public PortalWithSentryFactory Factory { get; } = new();
 
     public IBrowser Browser { get; private set; } = null!;
@@ -42,7 +46,7 @@ public sealed class BrowserSession : IAsyncLifetime
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            Args = ChromiumArguments,
         });
         Directory.CreateDirectory(ScreenshotDirectory);
     }

@@ -12,7 +12,7 @@ public sealed class EnvironmentTests
     [InlineData("/installations")]
     public async Task In_production_the_admin_pages_send_an_anonymous_visitor_to_sign_in(string page)
     {
-        await using var factory = ProductionFactory();
+        await using var factory = ProductionPortal.Create();
         var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
         var response = await client.GetAsync(page, Cancel);
@@ -24,7 +24,7 @@ public sealed class EnvironmentTests
     [Fact]
     public async Task The_hub_cannot_be_negotiated_without_signing_in()
     {
-        await using var factory = ProductionFactory();
+        await using var factory = ProductionPortal.Create();
         var client = factory.CreateClient();
 
         var response = await client.PostAsync("/hubs/deliveries/negotiate?negotiateVersion=1", null, Cancel);
@@ -36,7 +36,7 @@ public sealed class EnvironmentTests
     [Fact]
     public async Task In_production_the_webhook_and_health_endpoints_still_work()
     {
-        await using var factory = ProductionFactory();
+        await using var factory = ProductionPortal.Create();
         var client = factory.CreateClient();
 
         var health = await client.GetAsync("/healthz", Cancel);
@@ -49,7 +49,7 @@ public sealed class EnvironmentTests
     [Fact]
     public async Task In_production_a_missing_client_secret_stops_the_start_with_a_message_naming_the_key()
     {
-        await using var factory = ProductionFactory();
+        await using var factory = ProductionPortal.Create();
         factory.Settings["Sentry:ClientSecret"] = "";
 
         var failure = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
@@ -70,20 +70,10 @@ public sealed class EnvironmentTests
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
     }
 
-    private static PortalFactory ProductionFactory()
-    {
-        var factory = new PortalFactory { EnvironmentName = "Production" };
-        factory.Settings["Sentry:ClientId"] = "test-client-id";
-        factory.Settings["Sentry:AppSlug"] = "test-app";
-        factory.Settings["SignIn:ClientId"] = "test-oauth-client";
-        factory.Settings["SignIn:ClientSecret"] = "test-oauth-secret";
-        return factory;
-    }
-
     [Fact]
     public async Task In_production_there_is_no_local_sign_in()
     {
-        await using var factory = ProductionFactory();
+        await using var factory = ProductionPortal.Create();
         var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
         var page = await client.GetStringAsync("/signin", Cancel);
@@ -99,7 +89,7 @@ public sealed class EnvironmentTests
     [Fact]
     public async Task In_production_missing_sign_in_credentials_stop_the_start_with_a_message_naming_the_keys()
     {
-        await using var factory = ProductionFactory();
+        await using var factory = ProductionPortal.Create();
         factory.Settings["SignIn:ClientSecret"] = null;
 
         var failure = Assert.ThrowsAny<Exception>(() => factory.CreateClient());

@@ -62,8 +62,10 @@ public sealed class InstallingTheAppTests : InstallationTestHost
         var token = Sentry.CurrentToken(installation)!;
 
         var stored = await FindInstallationAsync(installation.Uuid);
-        var files = DatabaseFiles.Select(suffix => Portal.DatabasePath + suffix).Where(File.Exists)
-            .Select(path => Encoding.Latin1.GetString(ReadShared(path))).ToList();
+        // On SQLite, the file's bytes (WAL included); on PostgreSQL the stored column is what is checked.
+        var files = Portal.DatabasePath is { } database
+            ? DatabaseFiles.Select(suffix => database + suffix).Where(File.Exists).Select(path => Encoding.Latin1.GetString(ReadShared(path))).ToList()
+            : [];
 
         Assert.NotNull(stored!.ProtectedAccessToken);
         Assert.DoesNotContain(token, stored.ProtectedAccessToken, StringComparison.Ordinal);

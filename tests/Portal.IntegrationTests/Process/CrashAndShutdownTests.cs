@@ -65,19 +65,7 @@ public sealed class CrashAndShutdownTests : IDisposable
         await portal.DisposeAsync();
     }
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(databasePath + suffix);
-        }
-
-        if (Directory.Exists(databasePath + "-keys"))
-        {
-            Directory.Delete(databasePath + "-keys", recursive: true);
-        }
-    }
+    public void Dispose() => PortalProcess.DeleteFiles(databasePath);
 
     private HashSet<string> StoredHashes()
     {

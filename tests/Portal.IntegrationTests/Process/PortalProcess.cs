@@ -5,15 +5,15 @@ using Portal.IntegrationTests.TestSupport;
 namespace Portal.IntegrationTests.Process;
 
 /// <summary>
-/// The portal's own build output run as a real child process (<c>dotnet Portal.dll</c>, Development, a temp
-/// database), for the tests that must kill it (design.md §6).
+/// The portal's own build output run as a real child process (<c>dotnet Portal.dll</c>, Development unless told
+/// otherwise, a temp database), for the tests that must kill it (design.md §6) or put a real proxy in front of it.
 /// </summary>
 internal sealed partial class PortalProcess : IAsyncDisposable
 {
     private readonly System.Diagnostics.Process process;
     private readonly TaskCompletionSource<string> listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private PortalProcess(string databasePath)
+    private PortalProcess(string databasePath, IReadOnlyDictionary<string, string>? environment)
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
         var start = new ProcessStartInfo("dotnet", [RepoPaths.PortalDll(configuration)])
@@ -31,6 +31,11 @@ internal sealed partial class PortalProcess : IAsyncDisposable
         start.Environment["Portal__DataProtectionKeysPath"] = databasePath + "-keys";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         process = new System.Diagnostics.Process { StartInfo = start };
         process.OutputDataReceived += (_, line) => OnOutput(line.Data);
         process.ErrorDataReceived += (_, line) => OnOutput(line.Data);
@@ -44,15 +49,31 @@ internal sealed partial class PortalProcess : IAsyncDisposable
 
     public int ExitCode => process.ExitCode;
 
-    public static async Task<PortalProcess> StartAsync(string databasePath)
+    /// <summary>Starts the portal on a free loopback port; <paramref name="environment"/> adds to or overrides the variables above.</summary>
+    public static async Task<PortalProcess> StartAsync(string databasePath, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var portal = new PortalProcess(databasePath);
+        var portal = new PortalProcess(databasePath, environment);
         portal.process.Start();
         portal.process.BeginOutputReadLine();
         portal.process.BeginErrorReadLine();
         var address = await portal.listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
         portal.BaseAddress = new Uri(address);
         return portal;
+    }
+
+    /// <summary>Removes the database and key ring the processes started on <paramref name="databasePath"/> left behind.</summary>
+    public static void DeleteFiles(string databasePath)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(databasePath + suffix);
+        }
+
+        if (Directory.Exists(databasePath + "-keys"))
+        {
+            Directory.Delete(databasePath + "-keys", recursive: true);
+        }
     }
 
     /// <summary>SIGKILL: no shutdown code runs at all.</summary>
@@ -92,6 +113,7 @@ internal sealed partial class PortalProcess : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"Now listening on: (?<address>http://\S+)")]
+    // Plain text in Development; in Production the same message inside a JSON line, where a quote ends the address.
+    [GeneratedRegex(@"Now listening on: (?<address>http://[^\s""]+)")]
     private static partial Regex ListeningLine();
 }

@@ -116,8 +116,22 @@ public sealed class DeliveriesHubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Connected_clients_are_counted_while_they_stay_connected()
+    {
+        using var metrics = new MetricRecorder(factory.Services);
+        var first = await ConnectAsync(_ => { }, afterId: null);
+        await ConnectAsync(_ => { }, afterId: null);
+        Assert.Equal(2, metrics["portal.hub.clients"]);
+
+        await first.StopAsync(Cancel);
+
+        await Eventually.TrueAsync(() => Task.FromResult(metrics["portal.hub.clients"] == 1), "one client counted after the other left");
+    }
+
+    [Fact]
     public async Task A_frozen_client_is_dropped_while_healthy_clients_receive_every_delivery_and_every_delivery_is_acknowledged()
     {
+        using var metrics = new MetricRecorder(factory.Services);
         var healthy = Enumerable.Range(0, 3).Select(_ => new ConcurrentDictionary<long, bool>()).ToArray();
         foreach (var seen in healthy)
         {
@@ -152,6 +166,7 @@ public sealed class DeliveriesHubTests : IAsyncLifetime
         }
 
         Assert.True(await frozen.WaitForServerCloseAsync(TimeSpan.FromSeconds(30)), $"the frozen client was not disconnected ({frozen.BytesRead} bytes read)");
+        Assert.Equal(1, metrics["portal.hub.clients_dropped{reason=too_slow}"]);
     }
 
     private Task<HubConnection> ConnectAsync(Action<DeliverySummary> onDelivery, long? afterId) => ConnectAsync<DeliverySummary>(onDelivery, afterId);

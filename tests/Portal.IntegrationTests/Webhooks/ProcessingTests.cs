@@ -32,6 +32,7 @@ public sealed class ProcessingTests : IAsyncLifetime
     public async Task A_failing_delivery_is_retried_on_the_backoff_schedule_and_marked_dead_after_ten_attempts()
     {
         var client = factory.CreateClient();
+        using var metrics = new MetricRecorder(factory.Services);
         var body = SignedRequests.Unique(SampleDeliveries.Named("webhook.issue.created.json"), "800000001");
         failing.Failures = int.MaxValue;
 
@@ -59,6 +60,7 @@ public sealed class ProcessingTests : IAsyncLifetime
 
         var dead = await factory.ProcessedDeliveryAsync(body, DeliveryState.Dead);
         Assert.Equal(10, dead.Attempts);
+        Assert.Equal((9.0, 1.0), (metrics["portal.webhook.processing{result=failed}"], metrics["portal.webhook.processing{result=dead}"]));
         await time.AdvanceAsync(TimeSpan.FromHours(1));
         await time.WakeAsync();
         await time.SleepingUntilAsync();

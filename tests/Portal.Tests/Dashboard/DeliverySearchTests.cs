@@ -35,7 +35,7 @@ public sealed class DeliverySearchTests : PortalComponentTest
         StoreMany(1_100, i => $"issue {i}");
         Render<MudBlazor.MudPopoverProvider>();
         var cut = Render<DeliveriesPage>();
-        Assert.Equal("500", cut.Find("[data-testid=stat-shown]").TextContent.Trim());
+        cut.WaitForAssertion(() => Assert.Equal("500", cut.Find("[data-testid=stat-shown]").TextContent.Trim()), Patience);
 
         cut.Find("[data-testid=load-older]").Click();
         cut.WaitForAssertion(() => Assert.Equal("1000", cut.Find("[data-testid=stat-shown]").TextContent.Trim()), Patience);

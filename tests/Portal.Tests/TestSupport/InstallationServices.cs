@@ -16,6 +16,7 @@ internal static class InstallationServices
     public static void Add(IServiceCollection services)
     {
         services.AddLogging();
+        services.AddMetrics();
         services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
         services.AddSingleton(Options.Create(new SentryOptions { BaseUrl = new Uri("http://127.0.0.1:9/"), ClientId = "c", ClientSecret = "s" }));
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<SentryApiClient>(provider, new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9/") }));
@@ -25,6 +26,7 @@ internal static class InstallationServices
         services.AddSingleton<InstallationOrganizations>();
         services.AddSingleton<InstallationRecords>();
         services.AddSingleton<InstallationTokenProtector>();
+        services.AddSingleton<InstallationMetrics>();
         services.AddSingleton<InstallationTokens>();
         services.AddSingleton<InstallationApi>();
         services.AddSingleton<InstallationVerifier>();
