@@ -22,6 +22,7 @@ public static class PortalDataRegistration
         ArgumentNullException.ThrowIfNull(builder);
         var settings = SettingsFrom(builder.Configuration);
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<DatabaseLocks>();
         builder.Services.AddDbContextFactory<PortalDbContext>(options => settings.Configure(options));
         return builder;
     }

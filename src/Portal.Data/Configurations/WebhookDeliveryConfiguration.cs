@@ -28,6 +28,7 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         builder.Property(d => d.Action).HasMaxLength(64);
         builder.Property(d => d.LastError).HasMaxLength(2000);
         builder.Property(d => d.Summary).HasMaxLength(300);
+        builder.Property(d => d.ClaimedBy).HasMaxLength(Limits.Claimant);
 
         // The processor's work queue: only deliveries still to process (Pending, Retrying), in arrival order. Partial,
         // so it stays as small as the backlog and processed rows leave it instead of moving inside it.

@@ -49,6 +49,15 @@ public sealed class WebhookDelivery
 
     public string? LastError { get; set; }
 
+    /// <summary>
+    /// The instance processing this delivery now, when several share a PostgreSQL database; null when none is (and
+    /// always on SQLite, which one process owns). Its outcome is recorded only while the claim is still its own.
+    /// </summary>
+    public string? ClaimedBy { get; set; }
+
+    /// <summary>Until when <see cref="ClaimedBy"/> holds it unless renewed; after that (its instance died) another takes it.</summary>
+    public DateTimeOffset? ClaimedUntil { get; set; }
+
     /// <summary>A one-line description for lists (issue title, comment text…), capped and free of secrets.</summary>
     public string? Summary { get; set; }
 }

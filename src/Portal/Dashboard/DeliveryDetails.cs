@@ -50,6 +50,9 @@ internal sealed class DeliveryDetails(
         delivery.Attempts = 0;
         delivery.NextAttemptAt = time.GetUtcNow();
         delivery.LastError = null;
+
+        // Unconditional, and it ends any claim: an instance still working on the old attempt has its outcome dropped.
+        delivery.ClaimedBy = null;
         if (!await writer.RecordAsync(new ProcessingOutcomes([delivery]), cancellationToken))
         {
             return false;

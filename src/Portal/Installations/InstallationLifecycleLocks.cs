@@ -1,3 +1,5 @@
+using Portal.Data;
+
 namespace Portal.Installations;
 
 /// <summary>
@@ -11,5 +13,12 @@ namespace Portal.Installations;
 /// expiry or Sentry rejected it: under this same lock, which is not reentrant, that refresh would wait for the
 /// verification that is waiting for it, and never return. And a call for another feature that only needs a fresh
 /// token (ticket sync, issue links) must not queue behind a grant exchange or a verification.
+///
+/// Several instances on one PostgreSQL database also take a database lock per installation (<see cref="DatabaseLocks"/>),
+/// so the redirect on one instance and <c>installation.created</c> on another still exchange the code once.
 /// </remarks>
-internal sealed class InstallationLifecycleLocks : InstallationLocks;
+internal sealed class InstallationLifecycleLocks(DatabaseLocks? database = null) : InstallationLocks
+{
+    protected override async Task<IAsyncDisposable?> AcrossInstancesAsync(Guid installationUuid, CancellationToken cancellationToken) =>
+        database is null ? null : await database.AcquireAsync($"installation-lifecycle:{installationUuid:D}", cancellationToken);
+}

@@ -10,7 +10,7 @@ internal abstract class InstallationLocks
 {
     private readonly Dictionary<Guid, Entry> entries = [];
 
-    public async Task<IDisposable> AcquireAsync(Guid installationUuid, CancellationToken cancellationToken)
+    public async Task<IAsyncDisposable> AcquireAsync(Guid installationUuid, CancellationToken cancellationToken)
     {
         Entry entry;
         lock (entries)
@@ -33,8 +33,24 @@ internal abstract class InstallationLocks
             throw;
         }
 
-        return new Held(this, installationUuid, entry);
+        try
+        {
+            return new Held(this, installationUuid, entry, await AcrossInstancesAsync(installationUuid, cancellationToken));
+        }
+        catch
+        {
+            entry.Semaphore.Release();
+            Leave(installationUuid, entry);
+            throw;
+        }
     }
+
+    /// <summary>
+    /// What else to hold, once this process's lock is held, so that other instances on the same database wait too;
+    /// null when the domain needs nothing beyond this process.
+    /// </summary>
+    protected virtual Task<IAsyncDisposable?> AcrossInstancesAsync(Guid installationUuid, CancellationToken cancellationToken) =>
+        Task.FromResult<IAsyncDisposable?>(null);
 
     private void Leave(Guid installationUuid, Entry entry)
     {
@@ -54,16 +70,26 @@ internal abstract class InstallationLocks
         public int Users { get; set; }
     }
 
-    private sealed class Held(InstallationLocks owner, Guid installationUuid, Entry entry) : IDisposable
+    private sealed class Held(InstallationLocks owner, Guid installationUuid, Entry entry, IAsyncDisposable? across) : IAsyncDisposable
     {
         private int released;
 
-        public void Dispose()
+        public async ValueTask DisposeAsync()
         {
             if (Interlocked.Exchange(ref released, 1) == 0)
             {
-                entry.Semaphore.Release();
-                owner.Leave(installationUuid, entry);
+                try
+                {
+                    if (across is not null)
+                    {
+                        await across.DisposeAsync();
+                    }
+                }
+                finally
+                {
+                    entry.Semaphore.Release();
+                    owner.Leave(installationUuid, entry);
+                }
             }
         }
     }

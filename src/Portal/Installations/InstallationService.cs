@@ -34,7 +34,7 @@ internal sealed partial class InstallationService(
 {
     public async Task<SetupOutcome> CompleteAsync(Guid installationUuid, string code, InstallationFacts? facts, CancellationToken cancellationToken)
     {
-        using var held = await locks.AcquireAsync(installationUuid, cancellationToken);
+        await using var held = await locks.AcquireAsync(installationUuid, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var installation = await db.Installations.SingleOrDefaultAsync(i => i.Uuid == installationUuid, cancellationToken);
         if (installation is not null && facts is not null)
@@ -74,7 +74,7 @@ internal sealed partial class InstallationService(
     public async Task RecordAsync(Guid installationUuid, InstallationFacts facts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(facts);
-        using var held = await locks.AcquireAsync(installationUuid, cancellationToken);
+        await using var held = await locks.AcquireAsync(installationUuid, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var installation = await db.Installations.SingleOrDefaultAsync(i => i.Uuid == installationUuid, cancellationToken);
         if (installation is null)
@@ -92,7 +92,7 @@ internal sealed partial class InstallationService(
     /// <summary><c>installation.deleted</c>: the tokens go at once (reliability.md O7); the row stays for history.</summary>
     public async Task UninstallAsync(Guid installationUuid, CancellationToken cancellationToken)
     {
-        using var held = await locks.AcquireAsync(installationUuid, cancellationToken);
+        await using var held = await locks.AcquireAsync(installationUuid, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var installation = await db.Installations.SingleOrDefaultAsync(i => i.Uuid == installationUuid, cancellationToken);
         if (installation is null || installation.Status == InstallationStatus.Uninstalled)
@@ -112,7 +112,7 @@ internal sealed partial class InstallationService(
     public async Task<bool> RecordUnusableCodeAsync(Guid installationUuid, InstallationFacts facts, string reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(facts);
-        using var held = await locks.AcquireAsync(installationUuid, cancellationToken);
+        await using var held = await locks.AcquireAsync(installationUuid, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var installation = await db.Installations.SingleOrDefaultAsync(i => i.Uuid == installationUuid, cancellationToken);
         if (installation is null)

@@ -73,7 +73,7 @@ internal sealed partial class InstallationTokens(
 
     private async Task<string> RefreshAsync(Guid installationUuid, Func<Installation, bool> stillNeeded, CancellationToken cancellationToken)
     {
-        using var held = await locks.AcquireAsync(installationUuid, cancellationToken);
+        await using var held = await locks.AcquireAsync(installationUuid, cancellationToken);
         while (true)
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

@@ -34,7 +34,7 @@ internal sealed partial class InstallationVerifier(
     /// <summary>Confirms one installation now (the dashboard's "retry verification"); true when it is installed.</summary>
     public async Task<bool> VerifyAsync(Guid installationUuid, CancellationToken cancellationToken)
     {
-        using var held = await locks.AcquireAsync(installationUuid, cancellationToken);
+        await using var held = await locks.AcquireAsync(installationUuid, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var installation = await db.Installations.SingleOrDefaultAsync(i => i.Uuid == installationUuid, cancellationToken);
         if (installation is not { Kind: InstallationKind.Public, Status: InstallationStatus.Pending, ProtectedAccessToken: not null })
@@ -138,7 +138,7 @@ internal sealed partial class InstallationVerifier(
     /// <summary>Asks Sentry which organization an installed installation belongs to, when the portal does not know its id.</summary>
     internal async Task NameOrganizationAsync(Guid installationUuid, CancellationToken cancellationToken)
     {
-        using var held = await locks.AcquireAsync(installationUuid, cancellationToken);
+        await using var held = await locks.AcquireAsync(installationUuid, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var installation = await db.Installations.SingleOrDefaultAsync(i => i.Uuid == installationUuid, cancellationToken);
         if (installation is null || installation.OrganizationId > 0)

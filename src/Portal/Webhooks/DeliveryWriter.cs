@@ -84,7 +84,7 @@ internal sealed partial class DeliveryWriter(
 
     private async Task CommitAsync(List<PendingDelivery> deliveries, List<ProcessingOutcomes> outcomes)
     {
-        IReadOnlyList<long?> ids;
+        StoreCommit commit;
         try
         {
             var updates = outcomes.Count switch
@@ -93,7 +93,7 @@ internal sealed partial class DeliveryWriter(
                 1 => outcomes[0].Deliveries,
                 _ => outcomes.SelectMany(o => o.Deliveries).ToList(),
             };
-            ids = await store.CommitAsync(deliveries, updates, CancellationToken.None);
+            commit = await store.CommitAsync(deliveries, updates, CancellationToken.None);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -103,7 +103,12 @@ internal sealed partial class DeliveryWriter(
             return;
         }
 
-        outcomes.ForEach(o => o.Complete(new StoreOutcome(StoreResult.Stored)));
+        foreach (var outcome in outcomes)
+        {
+            outcome.Superseded = commit.Superseded;
+            outcome.Complete(new StoreOutcome(StoreResult.Stored));
+        }
+
         if (deliveries.Count == 0)
         {
             return;
@@ -113,7 +118,7 @@ internal sealed partial class DeliveryWriter(
         for (var i = 0; i < deliveries.Count; i++)
         {
             var delivery = deliveries[i];
-            if (ids[i] is { } id)
+            if (commit.Ids[i] is { } id)
             {
                 delivery.Complete(new StoreOutcome(StoreResult.Stored, id));
                 metrics.Committed(committedAt - delivery.ReceivedAt);

@@ -29,8 +29,9 @@ internal sealed class PostgresDeliveryStore(PortalDataSettings settings) : IDeli
     private const string UpdateSql = """
         UPDATE "WebhookDeliveries"
         SET "State" = $1, "Attempts" = $2, "NextAttemptAt" = $3, "ProcessedAt" = $4,
-            "LastError" = $5, "Flags" = $6, "OrganizationId" = $7, "Summary" = $8
-        WHERE "Id" = $9;
+            "LastError" = $5, "Flags" = $6, "OrganizationId" = $7, "Summary" = $8,
+            "ClaimedBy" = NULL, "ClaimedUntil" = NULL
+        WHERE "Id" = $9 AND ($10::varchar IS NULL OR "ClaimedBy" = $10);
         """;
 
     // Two instances storing the same two deliveries in opposite orders can deadlock on the hash index; PostgreSQL
@@ -39,7 +40,7 @@ internal sealed class PostgresDeliveryStore(PortalDataSettings settings) : IDeli
 
     private NpgsqlDataSource? dataSource;
 
-    public async Task<IReadOnlyList<long?>> CommitAsync(
+    public async Task<StoreCommit> CommitAsync(
         IReadOnlyList<PendingDelivery> deliveries, IReadOnlyList<WebhookDelivery> outcomes, CancellationToken cancellationToken)
     {
         dataSource ??= NpgsqlDataSource.Create(settings.ConnectionString);
@@ -63,7 +64,7 @@ internal sealed class PostgresDeliveryStore(PortalDataSettings settings) : IDeli
         }
     }
 
-    private async Task<IReadOnlyList<long?>> CommitOnceAsync(
+    private async Task<StoreCommit> CommitOnceAsync(
         IReadOnlyList<PendingDelivery> deliveries, IReadOnlyList<WebhookDelivery> outcomes, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource!.OpenConnectionAsync(cancellationToken);
@@ -92,7 +93,18 @@ internal sealed class PostgresDeliveryStore(PortalDataSettings settings) : IDeli
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return ids;
+
+        // Each update says how many rows it changed once the batch's results are read: none when the claim was lost.
+        HashSet<long>? superseded = null;
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            if (batch.BatchCommands[deliveries.Count + i].RecordsAffected == 0)
+            {
+                (superseded ??= []).Add(outcomes[i].Id);
+            }
+        }
+
+        return new StoreCommit(ids, superseded ?? StoreCommit.NoneSuperseded);
     }
 
     private static NpgsqlBatchCommand Insert(PendingDelivery delivery) => new(InsertSql)
@@ -127,6 +139,7 @@ internal sealed class PostgresDeliveryStore(PortalDataSettings settings) : IDeli
             BigInt(outcome.OrganizationId),
             Text(outcome.Summary),
             BigInt(outcome.Id),
+            Text(outcome.ClaimedBy),
         },
     };
 

@@ -6,4 +6,7 @@ namespace Portal.Webhooks;
 internal sealed class ProcessingOutcomes(IReadOnlyList<WebhookDelivery> deliveries) : QueuedWrite
 {
     public IReadOnlyList<WebhookDelivery> Deliveries { get; } = deliveries;
+
+    /// <summary>Once stored: the deliveries whose outcome was not recorded because their claim was lost (<see cref="StoreCommit.Superseded"/>).</summary>
+    public IReadOnlySet<long> Superseded { get; set; } = StoreCommit.NoneSuperseded;
 }

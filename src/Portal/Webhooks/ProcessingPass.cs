@@ -19,6 +19,7 @@ namespace Portal.Webhooks;
 internal sealed partial class ProcessingPass(
     IDbContextFactory<PortalDbContext> dbFactory,
     DeliveryWriter writer,
+    DeliveryClaims claims,
     WebhookDispatcher dispatcher,
     DeliveryAnomalies anomalies,
     OrganizationDirectory organizations,
@@ -40,16 +41,14 @@ internal sealed partial class ProcessingPass(
     public async Task<int> ProcessDueAsync(CancellationToken stoppingToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(stoppingToken);
-        var now = time.GetUtcNow();
-        var due = await db.WebhookDeliveries.AsNoTracking()
-            .Where(d => (d.State == DeliveryState.Pending || d.State == DeliveryState.Retrying) && d.NextAttemptAt <= now)
-            .OrderBy(d => d.Id)
-            .Take(BatchSize)
-            .ToListAsync(stoppingToken);
+        var due = await claims.TakeDueAsync(db, BatchSize, stoppingToken);
         if (due.Count == 0)
         {
             return 0;
         }
+
+        // Claimed (with several instances) until the outcomes are recorded; whatever is left is released.
+        await using var held = claims.Hold(due);
 
         var known = await DeliveryAnomalies.InstallationsOfAsync(db, due, stoppingToken);
         await anomalies.ReportReusedRequestIdsAsync(db, due, stoppingToken);
@@ -67,7 +66,8 @@ internal sealed partial class ProcessingPass(
         }
 
         // Outcomes go through the single writer, so processing never contends with the ingest for the write lock.
-        if (!await writer.RecordAsync(new ProcessingOutcomes(done), CancellationToken.None))
+        var outcomes = new ProcessingOutcomes(done);
+        if (!await writer.RecordAsync(outcomes, CancellationToken.None))
         {
             // Not recorded: the same deliveries are due again (handlers are idempotent), after the loop's pause.
             return stoppingToken.IsCancellationRequested
@@ -76,7 +76,12 @@ internal sealed partial class ProcessingPass(
         }
 
         var publishedAt = time.GetUtcNow();
-        foreach (var delivery in done)
+        if (outcomes.Superseded.Count > 0)
+        {
+            LogSuperseded(outcomes.Superseded.Count);
+        }
+
+        foreach (var delivery in done.Where(d => !outcomes.Superseded.Contains(d.Id)))
         {
             stream.Publish(DeliverySummary.From(delivery, DeliverySummaryKind.StateChanged, publishedAt, organizations.SlugOf(delivery.OrganizationId)));
         }
@@ -88,11 +93,7 @@ internal sealed partial class ProcessingPass(
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.WebhookDeliveries
-            .Where(d => d.State == DeliveryState.Pending || d.State == DeliveryState.Retrying)
-            .OrderBy(d => d.NextAttemptAt)
-            .Select(d => (DateTimeOffset?)d.NextAttemptAt)
-            .FirstOrDefaultAsync(cancellationToken);
+        return await DeliveryClaims.NextDue(db).FirstOrDefaultAsync(cancellationToken);
     }
 
     private async Task ProcessAsync(PortalDbContext db, WebhookDelivery delivery, Dictionary<Guid, DeliveryAnomalies.KnownInstallation> known)
@@ -170,6 +171,9 @@ internal sealed partial class ProcessingPass(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId} is dead after {Attempts} attempts; replay it from the dashboard once fixed")]
     private partial void LogDead(Exception exception, long deliveryId, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} processing outcomes were dropped: their claims had lapsed and another instance took the deliveries, or they were replayed")]
+    private partial void LogSuperseded(int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId}'s stored body no longer matches its SHA-256; marked dead")]
     private partial void LogCorrupt(long deliveryId);

@@ -27,8 +27,9 @@ internal sealed class SqliteDeliveryStore(PortalDataSettings settings) : IDelive
     private const string UpdateSql = """
         UPDATE "WebhookDeliveries"
         SET "State" = $state, "Attempts" = $attempts, "NextAttemptAt" = $nextAttemptAt, "ProcessedAt" = $processedAt,
-            "LastError" = $lastError, "Flags" = $flags, "OrganizationId" = $organization, "Summary" = $summary
-        WHERE "Id" = $id;
+            "LastError" = $lastError, "Flags" = $flags, "OrganizationId" = $organization, "Summary" = $summary,
+            "ClaimedBy" = NULL, "ClaimedUntil" = NULL
+        WHERE "Id" = $id AND ($claim IS NULL OR "ClaimedBy" = $claim);
         """;
 
     private SqliteConnection? connection;
@@ -36,7 +37,7 @@ internal sealed class SqliteDeliveryStore(PortalDataSettings settings) : IDelive
     private SqliteCommand? insertBody;
     private SqliteCommand? update;
 
-    public async Task<IReadOnlyList<long?>> CommitAsync(
+    public async Task<StoreCommit> CommitAsync(
         IReadOnlyList<PendingDelivery> deliveries, IReadOnlyList<WebhookDelivery> outcomes, CancellationToken cancellationToken)
     {
         await OpenAsync(cancellationToken);
@@ -59,14 +60,18 @@ internal sealed class SqliteDeliveryStore(PortalDataSettings settings) : IDelive
                 }
             }
 
+            HashSet<long>? superseded = null;
             foreach (var outcome in outcomes)
             {
                 BindUpdate(update, outcome);
-                await update.ExecuteNonQueryAsync(cancellationToken);
+                if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
+                {
+                    (superseded ??= []).Add(outcome.Id);
+                }
             }
 
             await transaction.CommitAsync(cancellationToken);
-            return ids;
+            return new StoreCommit(ids, superseded ?? StoreCommit.NoneSuperseded);
         }
         catch
         {
@@ -97,7 +102,7 @@ internal sealed class SqliteDeliveryStore(PortalDataSettings settings) : IDelive
 
         insert = Prepare(connection, InsertSql, "$requestId", "$sha", "$resource", "$action", "$installation", "$receivedAt", "$hookTimestamp", "$flags", "$source", "$organization");
         insertBody = Prepare(connection, InsertBodySql, "$id", "$body");
-        update = Prepare(connection, UpdateSql, "$state", "$attempts", "$nextAttemptAt", "$processedAt", "$lastError", "$flags", "$organization", "$summary", "$id");
+        update = Prepare(connection, UpdateSql, "$state", "$attempts", "$nextAttemptAt", "$processedAt", "$lastError", "$flags", "$organization", "$summary", "$id", "$claim");
     }
 
     private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)
@@ -143,6 +148,7 @@ internal sealed class SqliteDeliveryStore(PortalDataSettings settings) : IDelive
         p[6].Value = (object?)outcome.OrganizationId ?? DBNull.Value;
         p[7].Value = (object?)outcome.Summary ?? DBNull.Value;
         p[8].Value = outcome.Id;
+        p[9].Value = (object?)outcome.ClaimedBy ?? DBNull.Value;
     }
 
     private async Task ResetAsync()

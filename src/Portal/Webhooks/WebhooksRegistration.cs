@@ -21,7 +21,8 @@ internal static class WebhooksRegistration
         builder.Services.AddSingleton<DeliveryAnomalies>();
         builder.Services.AddSingleton<ProcessingPass>();
         builder.Services.AddSingleton<DeliveryMending>();
-        builder.Services.AddSingleton(ProcessingPace.Default);
+        builder.Services.AddSingleton(ProcessingPace.From(builder.Configuration));
+        builder.Services.AddSingleton<DeliveryClaims>();
         builder.Services.AddSingleton<DeliveryProcessor>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DeliveryProcessor>());
 

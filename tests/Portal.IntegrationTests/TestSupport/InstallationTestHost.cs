@@ -74,7 +74,7 @@ public abstract class InstallationTestHost : IAsyncLifetime
             TestContext.Current.CancellationToken);
 
     /// <summary><c>installation.created</c> exactly as Sentry encodes it (sentry-contract.md §2.9.1).</summary>
-    protected static byte[] InstallationWebhook(FakeInstallation installation, string action, string? code)
+    internal static byte[] InstallationWebhook(FakeInstallation installation, string action, string? code)
     {
         ArgumentNullException.ThrowIfNull(installation);
         var codeProperty = code is null ? "" : $",\"code\":\"{code}\"";

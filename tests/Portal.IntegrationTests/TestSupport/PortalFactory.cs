@@ -32,8 +32,14 @@ public class PortalFactory : WebApplicationFactory<Program>
     public string KeysPath { get; }
 
     public PortalFactory()
+        : this((DatabaseProvider?)null)
     {
-        Database = TestDatabase.Create();
+    }
+
+    /// <summary>On <paramref name="provider"/> rather than this run's (a test of what only PostgreSQL does).</summary>
+    internal PortalFactory(DatabaseProvider? provider)
+    {
+        Database = TestDatabase.Create(provider);
         KeysPath = Path.Combine(Path.GetTempPath(), $"portal-test-keys-{Guid.NewGuid():N}");
     }
 

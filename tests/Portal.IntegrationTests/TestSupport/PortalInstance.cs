@@ -30,9 +30,11 @@ internal sealed class PortalInstance : IAsyncDisposable
     /// instance, which must be disposed after this one) are shared with its siblings.
     /// </summary>
     public static async Task<PortalInstance> StartAsync(
-        RedisServer? redis, string channelPrefix, PortalFactory? first = null, IDictionary<string, string?>? settings = null)
+        RedisServer? redis, string channelPrefix, PortalFactory? first = null, IDictionary<string, string?>? settings = null,
+        Portal.Data.DatabaseProvider? provider = null, Action<IServiceCollection>? services = null)
     {
-        var factory = first is null ? new PortalFactory() : new PortalFactory(first);
+        var factory = first is null ? new PortalFactory(provider) : new PortalFactory(first);
+        factory.TestServices = services;
         factory.Settings["Portal:Scaleout:ChannelPrefix"] = channelPrefix;
         if (redis is not null)
         {

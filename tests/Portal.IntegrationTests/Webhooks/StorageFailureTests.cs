@@ -55,7 +55,7 @@ public sealed class StorageFailureTests : IAsyncLifetime
     {
         public bool Failing { get; set; }
 
-        public Task<IReadOnlyList<long?>> CommitAsync(
+        public Task<StoreCommit> CommitAsync(
             IReadOnlyList<PendingDelivery> deliveries, IReadOnlyList<Portal.Data.Entities.WebhookDelivery> outcomes, CancellationToken cancellationToken) =>
             Failing
                 ? throw new Microsoft.Data.Sqlite.SqliteException("disk I/O error (injected)", 10)

@@ -15,22 +15,22 @@ public sealed class InstallationLocksTests
 
         var second = locks.AcquireAsync(Acme, TestContext.Current.CancellationToken);
         var waited = !second.IsCompleted;
-        first.Dispose();
+        await first.DisposeAsync();
 
         Assert.True(waited);
-        (await second.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken)).Dispose();
+        await (await second.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken)).DisposeAsync();
     }
 
     [Fact]
     public async Task Another_installation_is_not_held_up()
     {
         var locks = new TokenRefreshLocks();
-        using var acme = await locks.AcquireAsync(Acme, TestContext.Current.CancellationToken);
+        await using var acme = await locks.AcquireAsync(Acme, TestContext.Current.CancellationToken);
 
         var globex = locks.AcquireAsync(Globex, TestContext.Current.CancellationToken);
 
         Assert.True(globex.IsCompletedSuccessfully);
-        (await globex).Dispose();
+        await (await globex).DisposeAsync();
     }
 
     [Fact]
@@ -38,12 +38,12 @@ public sealed class InstallationLocksTests
     {
         var lifecycle = new InstallationLifecycleLocks();
         var refresh = new TokenRefreshLocks();
-        using var verifying = await lifecycle.AcquireAsync(Acme, TestContext.Current.CancellationToken);
+        await using var verifying = await lifecycle.AcquireAsync(Acme, TestContext.Current.CancellationToken);
 
         var refreshing = refresh.AcquireAsync(Acme, TestContext.Current.CancellationToken);
 
         Assert.True(refreshing.IsCompletedSuccessfully);
-        (await refreshing).Dispose();
+        await (await refreshing).DisposeAsync();
     }
 
     [Fact]
@@ -56,11 +56,11 @@ public sealed class InstallationLocksTests
 
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
-        first.Dispose();
+        await first.DisposeAsync();
 
         var next = locks.AcquireAsync(Acme, TestContext.Current.CancellationToken);
         Assert.True(next.IsCompletedSuccessfully);
-        (await next).Dispose();
+        await (await next).DisposeAsync();
     }
 
     [Fact]
@@ -69,15 +69,15 @@ public sealed class InstallationLocksTests
         var locks = new InstallationLifecycleLocks();
         var first = await locks.AcquireAsync(Acme, TestContext.Current.CancellationToken);
         var second = locks.AcquireAsync(Acme, TestContext.Current.CancellationToken);
-        first.Dispose();
+        await first.DisposeAsync();
         var held = await second.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
-        first.Dispose();
+        await first.DisposeAsync();
         var third = locks.AcquireAsync(Acme, TestContext.Current.CancellationToken);
         var waited = !third.IsCompleted;
-        held.Dispose();
+        await held.DisposeAsync();
 
         Assert.True(waited);
-        (await third.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken)).Dispose();
+        await (await third.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken)).DisposeAsync();
     }
 }

@@ -54,6 +54,7 @@ internal sealed class ProcessingServices : IAsyncDisposable
         collection.AddSingleton<ProcessingPass>();
         collection.AddSingleton<DeliveryMending>();
         collection.AddSingleton(ProcessingPace.Default);
+        collection.AddSingleton<DeliveryClaims>();
         collection.AddSingleton<DeliveryProcessor>();
         services = collection.BuildServiceProvider();
     }
