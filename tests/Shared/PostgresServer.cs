@@ -37,10 +37,16 @@ internal sealed class PostgresServer
     public string ConnectionStringFor(string database) =>
         new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = database }.ConnectionString;
 
-    /// <summary>A new database on the current schema (a copy of the migrated template).</summary>
-    public async Task<string> CreateDatabaseAsync()
+    /// <summary>A new database on the current schema (a copy of the migrated template), or an empty one.</summary>
+    public async Task<string> CreateDatabaseAsync(bool migrated = true)
     {
         var name = $"portal_test_{Guid.NewGuid():N}";
+        if (!migrated)
+        {
+            await ExecuteAsync($"""CREATE DATABASE "{name}" """);
+            return ConnectionStringFor(name);
+        }
+
         // One CREATE DATABASE … TEMPLATE at a time: PostgreSQL refuses a copy while the template is being read.
         await Creating.WaitAsync();
         try

@@ -46,13 +46,16 @@ internal sealed class TestDatabase : IAsyncDisposable
         [PortalDataRegistration.ProviderKey] = Provider.ToString(),
     };
 
-    /// <summary>A database on this run's provider (or <paramref name="provider"/>), not yet migrated on SQLite, current on PostgreSQL.</summary>
-    public static async Task<TestDatabase> CreateAsync(DatabaseProvider? provider = null)
+    /// <summary>
+    /// A database on this run's provider (or <paramref name="provider"/>): not yet migrated on SQLite, current on
+    /// PostgreSQL unless <paramref name="empty"/>.
+    /// </summary>
+    public static async Task<TestDatabase> CreateAsync(DatabaseProvider? provider = null, bool empty = false)
     {
         if ((provider ?? RunProvider) == DatabaseProvider.Postgres)
         {
             var server = await PostgresServer.SharedAsync();
-            return new TestDatabase(new PortalDataSettings(await server.CreateDatabaseAsync(), DatabaseProvider.Postgres), server, null);
+            return new TestDatabase(new PortalDataSettings(await server.CreateDatabaseAsync(migrated: !empty), DatabaseProvider.Postgres), server, null);
         }
 
         var path = Path.Combine(Path.GetTempPath(), $"portal-test-{Guid.NewGuid():N}.db");
