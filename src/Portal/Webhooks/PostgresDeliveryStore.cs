@@ -34,9 +34,10 @@ internal sealed class PostgresDeliveryStore(PortalDataSettings settings) : IDeli
         WHERE "Id" = $9 AND ($10::varchar IS NULL OR "ClaimedBy" = $10);
         """;
 
-    // Two instances storing the same two deliveries in opposite orders can deadlock on the hash index; PostgreSQL
-    // then aborts one group, which is simply sent again (nothing of it was committed).
-    private const int Attempts = 3;
+    // Groups insert in body-hash order and update in id order, so two instances storing the same deliveries (Sentry's
+    // retries land anywhere) take their locks in one order and wait for each other instead of deadlocking. Should
+    // PostgreSQL still abort a group as a deadlock victim, nothing of it was committed and it is simply sent again.
+    private const int Attempts = 5;
 
     private NpgsqlDataSource? dataSource;
 
@@ -70,23 +71,28 @@ internal sealed class PostgresDeliveryStore(PortalDataSettings settings) : IDeli
         await using var connection = await dataSource!.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
-        foreach (var delivery in deliveries)
+
+        // Deliveries of one group arrived together, so their order among themselves says nothing; the lock order does.
+        var insertOrder = Enumerable.Range(0, deliveries.Count)
+            .OrderBy(i => deliveries[i].BodySha256, ByteOrder.Instance).ToArray();
+        foreach (var i in insertOrder)
         {
-            batch.BatchCommands.Add(Insert(delivery));
+            batch.BatchCommands.Add(Insert(deliveries[i]));
         }
 
-        foreach (var outcome in outcomes)
+        var updateOrder = Enumerable.Range(0, outcomes.Count).OrderBy(i => outcomes[i].Id).ToArray();
+        foreach (var i in updateOrder)
         {
-            batch.BatchCommands.Add(Update(outcome));
+            batch.BatchCommands.Add(Update(outcomes[i]));
         }
 
         var ids = new long?[deliveries.Count];
         if (batch.BatchCommands.Count > 0)
         {
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-            for (var i = 0; i < deliveries.Count; i++)
+            foreach (var i in insertOrder)
             {
-                // One result per insert, in order: its id, or no row for a duplicate.
+                // One result per insert, in batch order: its id, or no row for a duplicate.
                 ids[i] = await reader.ReadAsync(cancellationToken) ? reader.GetInt64(0) : null;
                 await reader.NextResultAsync(cancellationToken);
             }
@@ -96,11 +102,11 @@ internal sealed class PostgresDeliveryStore(PortalDataSettings settings) : IDeli
 
         // Each update says how many rows it changed once the batch's results are read: none when the claim was lost.
         HashSet<long>? superseded = null;
-        for (var i = 0; i < outcomes.Count; i++)
+        for (var position = 0; position < updateOrder.Length; position++)
         {
-            if (batch.BatchCommands[deliveries.Count + i].RecordsAffected == 0)
+            if (batch.BatchCommands[deliveries.Count + position].RecordsAffected == 0)
             {
-                (superseded ??= []).Add(outcomes[i].Id);
+                (superseded ??= []).Add(outcomes[updateOrder[position]].Id);
             }
         }
 
@@ -148,4 +154,11 @@ internal sealed class PostgresDeliveryStore(PortalDataSettings settings) : IDeli
     private static NpgsqlParameter BigInt(long? value) => new() { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)value ?? DBNull.Value };
 
     private static NpgsqlParameter Integer(int value) => new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = value };
+
+    private sealed class ByteOrder : IComparer<byte[]>
+    {
+        public static readonly ByteOrder Instance = new();
+
+        public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
+    }
 }

@@ -7,7 +7,7 @@ namespace Portal.Tests.Dashboard;
 
 public sealed class DeliveriesPageScopeTests : PortalComponentTest
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
 
     [Fact]
     public void A_member_sees_only_their_organizations_from_the_database_and_from_the_live_stream()

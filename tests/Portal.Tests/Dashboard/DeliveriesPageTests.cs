@@ -9,7 +9,7 @@ namespace Portal.Tests.Dashboard;
 public sealed class DeliveriesPageTests : PortalComponentTest
 {
     // Generous: CI runs these beside the host and process tests on two cores.
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
 
     [Fact]
     public void Stored_deliveries_are_listed_newest_first_with_their_event_state_and_flags()

@@ -13,7 +13,7 @@ namespace Portal.Tests.Dashboard;
 /// </summary>
 public sealed class DeliverySearchTests : PortalComponentTest
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
 
     [Fact]
     public void Search_finds_a_delivery_far_older_than_the_newest_page()

@@ -9,7 +9,7 @@ namespace Portal.Tests.Installations;
 
 public sealed class InstallationsPageTests : PortalComponentTest
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
     public InstallationsPageTests()
         : base(AddInstallationServices)
     {

@@ -12,7 +12,7 @@ public sealed class CodeMappingsPageTests() : PortalComponentTest(services =>
     services.AddSingleton<CodeMappingDirectory>();
 })
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
 
     [Fact]
     public void An_admin_adds_a_mapping_and_a_frame_shows_where_it_opens()

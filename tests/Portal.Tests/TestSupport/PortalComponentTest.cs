@@ -22,6 +22,10 @@ public abstract class PortalComponentTest : BunitContext
 {
     private readonly TestDatabase database = TestDatabase.Create();
 
+    // Pages read the database asynchronously (really so on PostgreSQL): a wait without its own timeout gets this
+    // much, enough for a CI machine running two test processes on two cores; a passing wait returns at once.
+    static PortalComponentTest() => DefaultWaitTimeout = TimeSpan.FromSeconds(15);
+
     /// <param name="configure">Services a test class adds or replaces; bUnit takes none once the first is resolved.</param>
     protected PortalComponentTest(Action<IServiceCollection>? configure = null)
     {

@@ -19,7 +19,7 @@ public sealed class TicketPagesTests() : PortalComponentTest(services =>
     services.AddOptions<Portal.Shell.PortalOptions>();
 })
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
 
     [Fact]
     public void The_list_shows_the_tickets_of_the_readers_organizations_only()
