@@ -11,7 +11,10 @@ using Portal.Realtime;
 
 namespace Portal.IntegrationTests.Deploy;
 
-/// <summary>deploy/nginx/portal.conf in front of two real instances: spread, sticky, and WebSockets through it.</summary>
+/// <summary>
+/// deploy/nginx/portal.conf in front of two real instances on PostgreSQL and Redis: spread, sticky, WebSockets
+/// through it, and a browser's live page fed by both instances, also while the other one restarts.
+/// </summary>
 [Collection(nameof(ProcessTests))]
 public sealed partial class NginxTests(TwoPortalsBehindNginx portals) : IClassFixture<TwoPortalsBehindNginx>
 {
@@ -19,12 +22,16 @@ public sealed partial class NginxTests(TwoPortalsBehindNginx portals) : IClassFi
 
     private static readonly string[] BothInstances = ["portal-a", "portal-b"];
 
+    // Generous: two portals, nginx and Chromium share two cores with whatever else CI runs.
+    private static readonly LocatorAssertionsToBeVisibleOptions ShownLive = new() { Timeout = 30_000 };
+    private static readonly LocatorAssertionsToHaveTextOptions LiveChip = new() { Timeout = 30_000 };
+
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task Requests_without_the_affinity_cookie_are_spread_over_both_instances_and_each_is_given_one()
     {
-        TwoPortalsBehindNginx.SkipWithoutNginx();
+        TwoPortalsBehindNginx.SkipUnlessAvailable();
         using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = portals.BaseAddress };
         var answeredBy = new List<string>();
 
@@ -42,7 +49,7 @@ public sealed partial class NginxTests(TwoPortalsBehindNginx portals) : IClassFi
     [Fact]
     public async Task A_client_that_keeps_its_affinity_cookie_is_answered_by_one_instance_on_every_route()
     {
-        TwoPortalsBehindNginx.SkipWithoutNginx();
+        TwoPortalsBehindNginx.SkipUnlessAvailable();
         for (var browser = 0; browser < 4; browser++)
         {
             var cookies = new CookieContainer();
@@ -65,7 +72,7 @@ public sealed partial class NginxTests(TwoPortalsBehindNginx portals) : IClassFi
     [Fact]
     public async Task The_metrics_endpoint_is_not_served_through_nginx()
     {
-        TwoPortalsBehindNginx.SkipWithoutNginx();
+        TwoPortalsBehindNginx.SkipUnlessAvailable();
         using var client = new HttpClient { BaseAddress = portals.BaseAddress };
 
         using var response = await client.GetAsync("/metrics", Cancel);
@@ -77,7 +84,7 @@ public sealed partial class NginxTests(TwoPortalsBehindNginx portals) : IClassFi
     [Fact]
     public async Task A_signed_in_SignalR_client_receives_deliveries_over_a_WebSocket_through_nginx_from_its_own_instance()
     {
-        TwoPortalsBehindNginx.SkipWithoutNginx();
+        TwoPortalsBehindNginx.SkipUnlessAvailable();
         var cookies = new CookieContainer();
         using var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = portals.BaseAddress };
         await LocalSignIn.SignInAsync(client, Cancel);
@@ -109,37 +116,114 @@ public sealed partial class NginxTests(TwoPortalsBehindNginx portals) : IClassFi
     }
 
     [Fact]
-    public async Task The_dashboard_opened_through_nginx_runs_its_circuit_over_a_WebSocket_and_shows_a_new_delivery_live()
+    public async Task The_dashboard_opened_through_nginx_runs_its_circuit_over_a_WebSocket_and_shows_live_a_delivery_the_other_instance_acknowledged()
     {
-        TwoPortalsBehindNginx.SkipWithoutNginx();
+        TwoPortalsBehindNginx.SkipUnlessAvailable();
         BrowserSession.SkipWithoutChromium();
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
+        var circuitSockets = new ConcurrentBag<string>();
+        page.WebSocket += (_, socket) => socket.FrameReceived += (_, _) => circuitSockets.Add(socket.Url);
+
+        await OpenLiveDeliveriesAsync(page);
+        var own = await InstanceOfAsync(page);
+        var other = BothInstances.Single(name => name != own);
+        // Without the browser's cookie nginx spreads the deliveries: the last one is the other instance's, whose
+        // summary reaches the browser's instance only through Redis.
+        var bodies = await SendUntilAnsweredByAsync(other, "6201", page);
+
+        Assert.NotEmpty(bodies);
+        Assert.Contains(circuitSockets, url => url.StartsWith(new Uri(portals.BaseAddress, "/_blazor").ToString().Replace("http://", "ws://", StringComparison.Ordinal), StringComparison.Ordinal));
+        Directory.CreateDirectory(BrowserSession.ScreenshotDirectory);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserSession.ScreenshotDirectory, "through-nginx.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task A_sticky_browser_keeps_its_live_deliveries_page_while_the_other_instance_is_restarted()
+    {
+        TwoPortalsBehindNginx.SkipUnlessAvailable();
+        BrowserSession.SkipWithoutChromium();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1600 } });
+        await OpenLiveDeliveriesAsync(page);
+        var own = await InstanceOfAsync(page);
+        var other = BothInstances.Single(name => name != own);
+
+        await portals.StopAsync(other);
+        // nginx finds the stopped instance refusing connections and passes each request on to the one left.
+        var whileStopped = await SendAsync(10, "6202", page);
+        await Assertions.Expect(page.GetByTestId("live-status")).ToHaveTextAsync("Live", LiveChip);
+        await portals.StartAgainAsync(other);
+        // nginx tries the restarted instance again once its fail_timeout (10 s) has passed.
+        var afterRestart = await SendUntilAnsweredByAsync(other, "6203", page);
+
+        Assert.All(whileStopped, instance => Assert.Equal(own, instance));
+        Assert.True(afterRestart.Count > 0);
+        Assert.Equal(own, await InstanceOfAsync(page));
+        await Assertions.Expect(page.GetByTestId("live-status")).ToHaveTextAsync("Live", LiveChip);
+    }
+
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
+        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = BrowserSession.ChromiumPath,
             Headless = true,
             Args = BrowserSession.ChromiumArguments,
         });
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
-        var circuitSockets = new ConcurrentBag<string>();
-        page.WebSocket += (_, socket) => socket.FrameReceived += (_, _) => circuitSockets.Add(socket.Url);
 
+    private async Task OpenLiveDeliveriesAsync(IPage page)
+    {
         await page.GotoAsync(new Uri(portals.BaseAddress, "/").ToString());
         await page.GetByTestId("signin-local").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("live-status")).ToContainTextAsync("Live");
-        var affinity = (await page.Context.CookiesAsync()).Single(c => c.Name == "portal_affinity").Value;
-        using var client = new HttpClient { BaseAddress = portals.BaseAddress };
-        var body = SignedRequests.Unique(SampleDeliveries.Named("webhook.issue.created.json"), "620000002");
-        using var request = SignedRequests.Webhook("issue", body);
-        request.Headers.Add("Cookie", $"portal_affinity={affinity}");
-        using var response = await client.SendAsync(request, Cancel);
+        await Assertions.Expect(page.GetByTestId("live-status")).ToHaveTextAsync("Live", LiveChip);
+    }
+
+    // Asked with the browser's own cookies, so nginx sends it where the page's circuit lives.
+    private async Task<string> InstanceOfAsync(IPage page)
+    {
+        var response = await page.Context.APIRequest.GetAsync(new Uri(portals.BaseAddress, "/healthz/live").ToString());
+        return response.Headers[InstanceHeader.ToLowerInvariant()];
+    }
+
+    /// <summary>Sends <paramref name="count"/> deliveries through nginx without a cookie; each must show on the page live.</summary>
+    private async Task<List<string>> SendAsync(int count, string marker, IPage page)
+    {
+        var answeredBy = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            answeredBy.Add(await SendOneAsync($"{marker}{i:D5}", page));
+        }
+
+        return answeredBy;
+    }
+
+    /// <summary>Sends deliveries through nginx without a cookie until <paramref name="instance"/> answers one; each must show on the page live.</summary>
+    private async Task<List<string>> SendUntilAnsweredByAsync(string instance, string marker, IPage page)
+    {
+        var answeredBy = new List<string>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (!answeredBy.Contains(instance))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"nginx sent none of {answeredBy.Count} deliveries to {instance}");
+            answeredBy.Add(await SendOneAsync($"{marker}{answeredBy.Count:D5}", page));
+            await Task.Delay(200, Cancel);
+        }
+
+        return answeredBy;
+    }
+
+    private async Task<string> SendOneAsync(string marker, IPage page)
+    {
+        using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = portals.BaseAddress };
+        var body = SignedRequests.Unique(SampleDeliveries.Named("webhook.issue.created.json"), marker);
+        using var response = await client.SendAsync(SignedRequests.Webhook("issue", body), Cancel);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var id = portals.DeliveryIdOf(body);
-        await Assertions.Expect(page.Locator($"[data-testid=deliveries] a[href='/deliveries/{id}']")).ToBeVisibleAsync();
-        Assert.Contains(circuitSockets, url => url.StartsWith(new Uri(portals.BaseAddress, "/_blazor").ToString().Replace("http://", "ws://", StringComparison.Ordinal), StringComparison.Ordinal));
-        Directory.CreateDirectory(BrowserSession.ScreenshotDirectory);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserSession.ScreenshotDirectory, "through-nginx.png"), FullPage = true });
+        var id = await portals.DeliveryIdOfAsync(body);
+        await Assertions.Expect(page.Locator($"[data-testid=deliveries] a[href='/deliveries/{id}']")).ToBeVisibleAsync(ShownLive);
+        return response.Headers.GetValues(InstanceHeader).Single();
     }
 
     [GeneratedRegex("^portal_affinity=[0-9a-f]{32}; Path=/; HttpOnly; SameSite=Lax$")]

@@ -4,11 +4,14 @@ using Portal.IntegrationTests.TestSupport;
 
 namespace Portal.IntegrationTests.Process;
 
-/// <summary>Sends unique signed deliveries over several connections and remembers which ones were acknowledged.</summary>
-internal sealed class LoadGenerator(Uri baseAddress, int connections = 16)
+/// <summary>
+/// Sends unique signed deliveries over several connections and remembers which ones were acknowledged; generators
+/// aimed at different instances of one database take different <paramref name="firstId"/>s so their bodies differ.
+/// </summary>
+internal sealed class LoadGenerator(Uri baseAddress, int connections = 16, long firstId = 0)
 {
     private static readonly string Template = Encoding.ASCII.GetString(SampleDeliveries.Named("webhook.issue.created.json").Body);
-    private long sequence;
+    private long sequence = firstId;
 
     public ConcurrentBag<byte[]> Acknowledged { get; } = [];
 

@@ -6,14 +6,15 @@ namespace Portal.IntegrationTests.Process;
 
 /// <summary>
 /// The portal's own build output run as a real child process (<c>dotnet Portal.dll</c>, Development unless told
-/// otherwise, a temp database), for the tests that must kill it (design.md §6) or put a real proxy in front of it.
+/// otherwise, a temp SQLite database or the <see cref="PortalBackend"/> it is given), for the tests that must kill it
+/// (design.md §6), run several of it on one database and Redis, or put a real proxy in front of it.
 /// </summary>
 internal sealed partial class PortalProcess : IAsyncDisposable
 {
     private readonly System.Diagnostics.Process process;
     private readonly TaskCompletionSource<string> listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private PortalProcess(string databasePath, IReadOnlyDictionary<string, string>? environment)
+    private PortalProcess(PortalBackend backend, IReadOnlyDictionary<string, string>? environment)
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
         var start = new ProcessStartInfo("dotnet", [RepoPaths.PortalDll(configuration)])
@@ -25,13 +26,11 @@ internal sealed partial class PortalProcess : IAsyncDisposable
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        start.Environment["ConnectionStrings__Portal"] = $"Data Source={databasePath}";
         start.Environment["Sentry__ClientSecret"] = SampleDeliveries.Secret;
         start.Environment["Sentry__BaseUrl"] = "http://127.0.0.1:9/";
-        start.Environment["Portal__DataProtectionKeysPath"] = databasePath + "-keys";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (name, value) in backend.Environment.Concat(environment ?? new Dictionary<string, string>()))
         {
             start.Environment[name] = value;
         }
@@ -49,15 +48,28 @@ internal sealed partial class PortalProcess : IAsyncDisposable
 
     public int ExitCode => process.ExitCode;
 
+    /// <summary>Starts the portal on a free loopback port on the SQLite file <paramref name="databasePath"/>.</summary>
+    public static Task<PortalProcess> StartAsync(string databasePath, IReadOnlyDictionary<string, string>? environment = null) =>
+        StartAsync(PortalBackend.Sqlite(databasePath), environment);
+
     /// <summary>Starts the portal on a free loopback port; <paramref name="environment"/> adds to or overrides the variables above.</summary>
-    public static async Task<PortalProcess> StartAsync(string databasePath, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<PortalProcess> StartAsync(PortalBackend backend, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var portal = new PortalProcess(databasePath, environment);
+        ArgumentNullException.ThrowIfNull(backend);
+        var portal = new PortalProcess(backend, environment);
         portal.process.Start();
         portal.process.BeginOutputReadLine();
         portal.process.BeginErrorReadLine();
-        var address = await portal.listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        portal.BaseAddress = new Uri(address);
+        // Generous: CI runs these beside other suites on two cores. A process that exits first fails at once, saying why.
+        var started = await Task.WhenAny(portal.listening.Task, portal.process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(120)));
+        if (started != portal.listening.Task)
+        {
+            var output = portal.OutputText();
+            await portal.DisposeAsync();
+            throw new InvalidOperationException($"The portal did not start listening:{Environment.NewLine}{output}");
+        }
+
+        portal.BaseAddress = new Uri(await portal.listening.Task);
         return portal;
     }
 
@@ -93,6 +105,15 @@ internal sealed partial class PortalProcess : IAsyncDisposable
         }
 
         process.Dispose();
+    }
+
+    /// <summary>Everything the process wrote so far, for a failure message.</summary>
+    public string OutputText()
+    {
+        lock (Output)
+        {
+            return string.Join(Environment.NewLine, Output);
+        }
     }
 
     private void OnOutput(string? line)

@@ -28,6 +28,8 @@ public sealed class FakeSentry : IAsyncDisposable
     public static readonly TimeSpan GrantLifetime = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(8);
 
+    private const string ViaKey = "fake-sentry-via";
+
     private readonly WebApplication app;
     private readonly object gate = new();
     private readonly Dictionary<Guid, FakeInstallation> installations = [];
@@ -76,13 +78,28 @@ public sealed class FakeSentry : IAsyncDisposable
     /// <summary>Held inside the exchange, so concurrent callers really overlap.</summary>
     public TimeSpan ExchangeDelay { get; set; }
 
+    /// <summary>
+    /// Awaited after a request is recorded and before Sentry acts on it, with the request and its abort token: a test
+    /// can make calls slow, or hold one caller's call open (a process killed in the middle of processing).
+    /// </summary>
+    public Func<RecordedRequest, CancellationToken, Task>? BeforeAnswer { get; set; }
+
+    /// <summary>
+    /// The base URL for one of several callers: its requests are recorded with <see cref="RecordedRequest.Via"/> set
+    /// to <paramref name="caller"/>, so a test with several portal processes knows which one called.
+    /// </summary>
+    public Uri BaseUrlFor(string caller) => new(BaseUrl, $"via/{Uri.EscapeDataString(caller)}/");
+
     public static async Task<FakeSentry> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var fake = new FakeSentry(builder.Build());
+        fake.app.Use(RouteVia);
         fake.app.Use(fake.RecordAsync);
+        // Routing after the two above, so the routes see the path without its /via/{caller} prefix.
+        fake.app.UseRouting();
         fake.app.MapPost("/api/0/sentry-app-installations/{uuid}/authorizations/", fake.AuthorizeAsync);
         fake.app.MapPut("/api/0/sentry-app-installations/{uuid}/", fake.VerifyAsync);
         fake.app.MapGet("/api/0/sentry-app-installations/{uuid}/", fake.GetInstallation);
@@ -187,21 +204,41 @@ public sealed class FakeSentry : IAsyncDisposable
         await app.DisposeAsync();
     }
 
+    // /via/{caller}/api/0/… is /api/0/… called by {caller}.
+    private static Task RouteVia(HttpContext context, RequestDelegate next)
+    {
+        var path = context.Request.Path.Value ?? "";
+        if (path.StartsWith("/via/", StringComparison.Ordinal) && path.IndexOf('/', 5) is > 5 and var end)
+        {
+            context.Items[ViaKey] = Uri.UnescapeDataString(path[5..end]);
+            context.Request.Path = path[end..];
+        }
+
+        return next(context);
+    }
+
     private async Task RecordAsync(HttpContext context, RequestDelegate next)
     {
         context.Request.EnableBuffering();
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8, leaveOpen: true);
         var body = await reader.ReadToEndAsync();
         context.Request.Body.Position = 0;
-        Requests.Enqueue(new RecordedRequest(
+        var recorded = new RecordedRequest(
             context.Request.Method,
             context.Request.Path.Value ?? "",
             context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-            body));
+            body,
+            context.Items[ViaKey] as string);
+        Requests.Enqueue(recorded);
         if (Down)
         {
             context.Abort();
             return;
+        }
+
+        if (BeforeAnswer is { } beforeAnswer)
+        {
+            await beforeAnswer(recorded, context.RequestAborted);
         }
 
         await next(context);
@@ -639,7 +676,8 @@ public sealed class FakeSentry : IAsyncDisposable
 
     private static IResult Detail(int status, string detail) => Results.Json(new { detail }, statusCode: status);
 
-    public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body);
+    /// <summary>One request as the fake received it; <c>Via</c> is the caller named in its base URL (<see cref="BaseUrlFor"/>), or null.</summary>
+    public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body, string? Via = null);
 
     private sealed record Grant(Guid Installation, DateTimeOffset CreatedAt);
 
