@@ -47,9 +47,21 @@ internal sealed partial class InstallationService(
         {
             // Only the code this installation was completed with may send a browser back to the organization's
             // settings: any other code learns nothing, not even which organization installed (reliability.md O2).
-            return IsCodeOf(installation, codeHash)
-                ? installation.Status == InstallationStatus.Uninstalled ? new SetupOutcome(SetupResult.Uninstalled) : Completed(installation)
-                : new SetupOutcome(SetupResult.CodeRejected);
+            if (!IsCodeOf(installation, codeHash))
+            {
+                return new SetupOutcome(SetupResult.CodeRejected);
+            }
+
+            if (installation.Status == InstallationStatus.Pending && installation.ProtectedAccessToken is { } stored
+                && protector.TryUnprotect(stored) is { } token)
+            {
+                // Whoever exchanged this code stopped before Sentry confirmed it (an instance killed or restarted
+                // mid-install): confirm now, so the retried delivery or reloaded page ends installed rather than
+                // waiting for the verifier's next round.
+                return await ConfirmAsync(db, installation, token);
+            }
+
+            return installation.Status == InstallationStatus.Uninstalled ? new SetupOutcome(SetupResult.Uninstalled) : Completed(installation);
         }
 
         SentryTokenGrant grant;
@@ -64,7 +76,12 @@ internal sealed partial class InstallationService(
 
         installation = await StoreTokensAsync(db, installation, installationUuid, grant, facts, codeHash);
         LogExchanged(installationUuid);
-        var verificationError = await verifier.ConfirmNewAsync(db, installation, grant.Token, CancellationToken.None);
+        return await ConfirmAsync(db, installation, grant.Token);
+    }
+
+    private async Task<SetupOutcome> ConfirmAsync(PortalDbContext db, Installation installation, string accessToken)
+    {
+        var verificationError = await verifier.ConfirmNewAsync(db, installation, accessToken, CancellationToken.None);
         return verificationError is null
             ? new SetupOutcome(SetupResult.Installed, directory.SlugOf(installation.OrganizationId), installation.AppSlug)
             : new SetupOutcome(SetupResult.VerificationFailed, directory.SlugOf(installation.OrganizationId), installation.AppSlug, verificationError);

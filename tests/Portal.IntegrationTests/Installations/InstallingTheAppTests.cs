@@ -183,6 +183,34 @@ public sealed class InstallingTheAppTests : InstallationTestHost
     }
 
     [Fact]
+    public async Task A_retried_installation_created_for_tokens_Sentry_has_not_confirmed_confirms_them_at_once()
+    {
+        // What an instance killed between the exchange and Sentry's answer to the verification leaves behind: tokens,
+        // no confirmation. Sentry's retry of installation.created (same code) reaches another instance.
+        var installation = Sentry.AddInstallation();
+        var code = Sentry.IssueGrant(installation);
+        Sentry.VerificationsToRefuse = 1;
+        using (var unconfirmed = await OpenSetupLinkAsync(installation, code))
+        {
+            Assert.Equal(HttpStatusCode.BadGateway, unconfirmed.StatusCode);
+        }
+
+        var retried = InstallationWebhook(installation, "created", code);
+        using (var acknowledged = await SendWebhookAsync(retried))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, acknowledged.StatusCode);
+        }
+
+        var delivery = await Portal.ProcessedDeliveryAsync(retried);
+        Assert.Null(delivery.LastError);
+        var confirmed = await FindInstallationAsync(installation.Uuid);
+        Assert.Equal(InstallationStatus.Installed, confirmed!.Status);
+        Assert.Null(confirmed.VerificationError);
+        Assert.Equal(1, Sentry.CountRequests("POST", "/authorizations/"));
+        Assert.Equal(2, Sentry.CountRequests("PUT", $"/{installation.Uuid}/"));
+    }
+
+    [Fact]
     public async Task Refused_verification_is_shown_kept_with_its_tokens_and_retried_until_Sentry_accepts_it()
     {
         var installation = Sentry.AddInstallation();
