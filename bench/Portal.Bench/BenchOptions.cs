@@ -36,6 +36,7 @@ internal sealed record BenchOptions
                                   cluster (fsync on) from /usr/lib/postgresql/*/bin in a temp folder, unless
                                   --postgres is given; a fresh database per run; the rows are checked afterwards
           --postgres <conn>       admin connection string of an existing PostgreSQL to use instead
+          --npgsql "<k=v;...>"    appended to the portal's PostgreSQL connection string (e.g. "Max Auto Prepare=20")
           --instances 1|2         portal processes on the same database (default 1; 2 needs postgres): a throw-away
                                   redis-server joins them, requests alternate between them, the stream probe
                                   listens on the second
@@ -93,6 +94,8 @@ internal sealed record BenchOptions
 
     public int Instances { get; init; } = 1;
 
+    public string? NpgsqlSettings { get; init; }
+
     public double? RetryFractionOption { get; init; }
 
     public bool IsPostgres => Database == "postgres";
@@ -128,6 +131,7 @@ internal sealed record BenchOptions
             {
                 "--database" => options with { Database = Value() is var db && db is "sqlite" or "postgres" ? db : throw new FormatException("--database is sqlite or postgres.") },
                 "--postgres" => options with { Postgres = Value() is { Length: > 0 } conn ? conn : throw new FormatException("--postgres must not be empty."), Database = "postgres" },
+                "--npgsql" => options with { NpgsqlSettings = Value() },
                 "--instances" => options with { Instances = (int)Number(name, Value(), 1, 2) },
                 "--retry-fraction" => options with { RetryFractionOption = Number(name, Value(), 0, 1) },
                 "-h" or "--help" or "-?" => options with { Help = true },

@@ -25,6 +25,7 @@ internal sealed class BenchReport(BenchOptions options, MachineInfo machine, Del
         Line($"{at:yyyy-MM-dd HH:mm} UTC · {machine.Cores} cores ({machine.Cpu}) · {machine.MemoryGiB} GiB · {machine.Os} · {machine.Runtime} · CPU idle before the run {machine.IdleCpuBefore}");
         Line($"**Database: {(options.IsPostgres ? "PostgreSQL" : "SQLite")} · portal instances: {options.Instances}**"
             + (options.Instances > 1 ? " (requests round-robin; joined by a throw-away redis-server; stream probe on the last instance)" : "")
+            + (options.NpgsqlSettings is { Length: > 0 } npgsql ? $" · portal connection string + \"{npgsql}\"" : "")
             + (options.RetryFraction > 0 ? $" · {options.RetryFraction:P0} of acknowledged deliveries retried to the next instance" : ""));
         Line($"{pool.Count:N0} pre-generated unique deliveries ({pool.Shapes:N0} built one by one, the rest copies with fresh ids), mean body {pool.MeanBytes:N0} bytes (generated in {pool.GenerationTime.TotalSeconds:0.0} s, untimed)");
         Line("");
@@ -88,6 +89,16 @@ internal sealed class BenchReport(BenchOptions options, MachineInfo machine, Del
             Line($"WAL: {pg.WalRecordsPerSecond:N0} records/s, {pg.WalMegabytesPerSecond:0.0} MB/s, {pg.WalWritesPerSecond:N0} writes/s, "
                 + $"{pg.WalSyncsPerSecond:N0} fsyncs/s of {pg.WalSyncMs:0.00} ms each; {pg.CommitsPerSecond:N0} commits/s, {pg.RollbacksPerSecond:N0} rollbacks/s"
                 + (pg.WalSyncsPerSecond > 0 && portal.Load.Throughput > 0 ? $" ({portal.Load.Throughput / pg.WalSyncsPerSecond:0.0} deliveries per WAL fsync)" : ""));
+            if (pg.TopStatements.Count > 0)
+            {
+                Line("");
+                Line("| statement (pg_stat_statements, the window) | calls/s | rows/s | mean exec (ms) | mean plan (ms) | backend time (cores) |");
+                Line("|---|---:|---:|---:|---:|---:|");
+                foreach (var statement in pg.TopStatements)
+                {
+                    Line($"| `{statement.Query.Replace("|", "\\|", StringComparison.Ordinal)}` | {statement.CallsPerSecond:N0} | {statement.RowsPerSecond:N0} | {statement.MeanExecMs:0.000} | {statement.MeanPlanMs:0.000} | {statement.Cores:0.00} |");
+                }
+            }
         }
 
         if (portal?.Database is { } database)

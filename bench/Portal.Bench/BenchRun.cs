@@ -82,7 +82,7 @@ internal sealed class BenchRun(BenchOptions options, string root, string results
                 dataDirectories.Add(dataDirectory);
                 var name = InstanceName(i);
                 Console.WriteLine($"Starting {name}: dotnet {Path.GetRelativePath(root, start.ArgumentList[0])} on {baseUrl} ({(connectionString is null ? $"SQLite in {dataDirectory.FullName}" : $"PostgreSQL database {databaseName}")})");
-                servers.Add(await StartAsync(name, start, baseUrl, Path.Combine(resultsDirectory, $"{stamp}-{options.Mode}-{name}.log"), cancellationToken));
+                servers.Add(await StartAsync(name, start, baseUrl, Path.Combine(resultsDirectory, $"{stamp}-{options.Mode}-{name}.log"), cancellationToken, waitIdle: i == 0));
             }
 
             var idle = servers.Select(s => s.CurrentMemoryMb).ToArray();
@@ -245,7 +245,7 @@ internal sealed class BenchRun(BenchOptions options, string root, string results
         if (postgres is not null)
         {
             start.Environment["Portal__Database__Provider"] = "Postgres";
-            start.Environment["ConnectionStrings__Portal"] = postgres;
+            start.Environment["ConnectionStrings__Portal"] = options.NpgsqlSettings is { Length: > 0 } extra ? $"{postgres};{extra}" : postgres;
         }
 
         if (redis is not null)
@@ -285,9 +285,10 @@ internal sealed class BenchRun(BenchOptions options, string root, string results
         return new TargetResult("baseline", load, null, idle, server.PeakMemoryMb, null);
     }
 
-    private async Task<ChildServer> StartAsync(string name, ProcessStartInfo start, Uri baseUrl, string logPath, CancellationToken cancellationToken)
+    // waitIdle false for a second instance: the first is already running and idle, waiting would only delay the run.
+    private async Task<ChildServer> StartAsync(string name, ProcessStartInfo start, Uri baseUrl, string logPath, CancellationToken cancellationToken, bool waitIdle = true)
     {
-        if (options.WaitIdle > 0 && !await MachineInfo.WaitForIdleAsync(TimeSpan.FromSeconds(options.WaitIdle), cancellationToken))
+        if (waitIdle && options.WaitIdle > 0 && !await MachineInfo.WaitForIdleAsync(TimeSpan.FromSeconds(options.WaitIdle), cancellationToken))
         {
             Console.WriteLine($"  warning: the CPU did not become idle within {options.WaitIdle:0} s; starting {name} anyway");
         }

@@ -29,6 +29,7 @@ internal static class PostgresSampler
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync(cancellationToken);
             await Task.Delay(delay, cancellationToken);
+            var statements = await ResetStatementsAsync(connection, cancellationToken);
             var before = await CountersAsync(connection, cancellationToken);
             var started = DateTime.UtcNow;
             var totals = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -48,6 +49,7 @@ internal static class PostgresSampler
 
             var after = await CountersAsync(connection, cancellationToken);
             var seconds = (DateTime.UtcNow - started).TotalSeconds;
+            var top = statements ? await TopStatementsAsync(connection, seconds, cancellationToken) : [];
             double Rate(int i) => (after[i] - before[i]) / seconds;
             var syncs = after[3] - before[3];
             return new PostgresStats(
@@ -59,13 +61,49 @@ internal static class PostgresSampler
                 Rate(3),
                 syncs > 0 ? (after[5] - before[5]) / syncs : 0,
                 Rate(6),
-                Rate(7));
+                Rate(7),
+                top);
         }
         catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
         {
             Console.WriteLine($"  warning: could not sample PostgreSQL: {exception.Message}");
             return null;
         }
+    }
+
+    // pg_stat_statements is loaded in the bench's own cluster; a given server may not have it.
+    private static async Task<bool> ResetStatementsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset();", connection);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return true;
+        }
+        catch (PostgresException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<IReadOnlyList<StatementStats>> TopStatementsAsync(NpgsqlConnection connection, double seconds, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT regexp_replace(left(query, 90), '\s+', ' ', 'g'), calls, total_exec_time, total_plan_time, rows
+            FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+            ORDER BY total_exec_time + total_plan_time DESC LIMIT 6
+            """;
+        var top = new List<StatementStats>();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var calls = reader.GetInt64(1);
+            top.Add(new StatementStats(reader.GetString(0), calls / seconds, reader.GetDouble(2) / Math.Max(1, calls), reader.GetDouble(3) / Math.Max(1, calls),
+                (reader.GetDouble(2) + reader.GetDouble(3)) / 1000 / seconds, reader.GetInt64(4) / seconds));
+        }
+
+        return top;
     }
 
     private static async Task<double[]> CountersAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
