@@ -32,6 +32,16 @@ internal sealed record BenchOptions
           --rate <n>              paced: deliveries per second (default 500)
           --burst <n>             paced: extra deliveries within 1 s at mid-run (default 2000; 0 for none)
           --pool <n>              flat: pre-generated unique deliveries (default 15000 per second of run)
+          --database sqlite|postgres      the portal's database (default sqlite). postgres: a throw-away durable
+                                  cluster (fsync on) from /usr/lib/postgresql/*/bin in a temp folder, unless
+                                  --postgres is given; a fresh database per run; the rows are checked afterwards
+          --postgres <conn>       admin connection string of an existing PostgreSQL to use instead
+          --npgsql "<k=v;...>"    appended to the portal's PostgreSQL connection string (e.g. "Max Auto Prepare=20")
+          --instances 1|2         portal processes on the same database (default 1; 2 needs postgres): a throw-away
+                                  redis-server joins them, requests alternate between them, the stream probe
+                                  listens on the second
+          --retry-fraction <f>    share of acknowledged deliveries sent again (new Request-ID, same body) to the
+                                  next instance, as Sentry retries (default 0.05 with 2 instances, else 0)
           --target portal|baseline|both   what to measure (default both)
           --build                 run "dotnet build src/Portal -c Release" first
           --portal-dll <path>     default src/Portal/bin/Release/net10.0/Portal.dll
@@ -78,15 +88,52 @@ internal sealed record BenchOptions
 
     public int Callers { get; init; } = 32;
 
+    public string Database { get; init; } = "sqlite";
+
+    public string? Postgres { get; init; }
+
+    public int Instances { get; init; } = 1;
+
+    public string? NpgsqlSettings { get; init; }
+
+    public double? RetryFractionOption { get; init; }
+
+    public bool IsPostgres => Database == "postgres";
+
+    public double RetryFraction => RetryFractionOption ?? (Instances > 1 ? 0.05 : 0);
+
     public bool IsUi => Mode == "ui";
 
     public bool IsPaced => Mode == "paced";
 
     public double MeasuredSeconds => Duration ?? (IsPaced ? 60 : IsUi ? 30 : 15);
 
-    public static BenchOptions? Parse(IReadOnlyList<string> args, out string? error) =>
+    public static BenchOptions? Parse(IReadOnlyList<string> args, out string? error)
+    {
+        var options = ParseArguments(args, out error);
+        if (options is { Instances: > 1, IsPostgres: false })
+        {
+            error = "--instances 2 needs --database postgres (instances share work through PostgreSQL's claims).";
+            return null;
+        }
+
+        if (options is { IsUi: true, IsPostgres: true })
+        {
+            error = "--mode ui runs on SQLite only.";
+            return null;
+        }
+
+        return options;
+    }
+
+    private static BenchOptions? ParseArguments(IReadOnlyList<string> args, out string? error) =>
         CommandLine.Parse(args, new BenchOptions(), static (options, name, Value) => name switch
             {
+                "--database" => options with { Database = Value() is var db && db is "sqlite" or "postgres" ? db : throw new FormatException("--database is sqlite or postgres.") },
+                "--postgres" => options with { Postgres = Value() is { Length: > 0 } conn ? conn : throw new FormatException("--postgres must not be empty."), Database = "postgres" },
+                "--npgsql" => options with { NpgsqlSettings = Value() },
+                "--instances" => options with { Instances = (int)Number(name, Value(), 1, 2) },
+                "--retry-fraction" => options with { RetryFractionOption = Number(name, Value(), 0, 1) },
                 "-h" or "--help" or "-?" => options with { Help = true },
                 "--mode" => options with { Mode = Value() is var mode && mode is "flat" or "paced" or "ui" ? mode : throw new FormatException("--mode is flat, paced or ui.") },
                 "--tickets" => options with { Tickets = (int)Number(name, Value(), 1, 1_000_000) },

@@ -12,13 +12,19 @@ internal sealed class BenchRun(BenchOptions options, string root, string results
 {
     private readonly ConcurrentDictionary<int, ChildServer> running = new();
 
-    /// <summary>Kills whatever this run started; safe to call from Ctrl+C or process exit.</summary>
+    private PostgresCluster? cluster;
+    private RedisServer? redis;
+
+    /// <summary>Kills whatever this run started (servers, Redis, the PostgreSQL cluster); safe to call from Ctrl+C or process exit.</summary>
     public void KillChildren()
     {
         foreach (var child in running.Values)
         {
             child.KillNow();
         }
+
+        redis?.Dispose();
+        cluster?.Stop();
     }
 
     public async Task<(TargetResult? Portal, TargetResult? Baseline, DeliveryPool Pool)> RunAsync(CancellationToken cancellationToken)
@@ -31,31 +37,98 @@ internal sealed class BenchRun(BenchOptions options, string root, string results
         var pool = DeliveryPool.Generate(count, installation, options.Secret);
         Console.WriteLine($"  done in {pool.GenerationTime.TotalSeconds:0.0} s, mean body {pool.MeanBytes:N0} bytes");
 
-        var portal = options.RunPortal ? await RunPortalAsync(pool, installation, cancellationToken) : null;
+        TargetResult? portal = null;
+        if (options.RunPortal)
+        {
+            try
+            {
+                if (options.IsPostgres)
+                {
+                    cluster = options.Postgres is { } given ? PostgresCluster.Use(given) : await PostgresCluster.StartAsync(cancellationToken);
+                    Console.WriteLine($"PostgreSQL: {cluster.Description}");
+                }
+
+                portal = await RunPortalAsync(pool, installation, cancellationToken);
+            }
+            finally
+            {
+                cluster?.Stop();
+            }
+        }
+
         var baseline = options.RunBaseline ? await RunBaselineAsync(pool, cancellationToken) : null;
         return (portal, baseline, pool);
     }
 
     private async Task<TargetResult> RunPortalAsync(DeliveryPool pool, Guid installation, CancellationToken cancellationToken)
     {
-        var (start, baseUrl, dataDirectory) = PortalStart();
-        Console.WriteLine($"Starting the portal: dotnet {Path.GetRelativePath(root, start.ArgumentList[0])} on {baseUrl} (database in {dataDirectory.FullName})");
-        var logPath = Path.Combine(resultsDirectory, $"{stamp}-{options.Mode}-portal.log");
+        var databaseName = $"portal_bench_{stamp.Replace('-', '_')}_{options.Mode}";
+        var connectionString = cluster is null ? null : await cluster.CreateDatabaseAsync(databaseName, cancellationToken);
+        if (options.Instances > 1)
+        {
+            redis = await RedisServer.StartAsync(cancellationToken);
+            Console.WriteLine($"redis-server on 127.0.0.1:{redis.Port} (no persistence)");
+        }
+
+        var servers = new List<ChildServer>();
+        var dataDirectories = new List<DirectoryInfo>();
         try
         {
-            await using var server = await StartAsync("portal", start, baseUrl, logPath, cancellationToken);
-            var idle = server.CurrentMemoryMb;
-            await InstallAsync(baseUrl, installation, cancellationToken);
+            // One after the other: started together on a fresh PostgreSQL database, the second instance failed its
+            // migration ("column ClaimedBy ... already exists", 42701): EF Core's migration lock did not keep them apart.
+            for (var i = 0; i < options.Instances; i++)
+            {
+                var (start, baseUrl, dataDirectory) = PortalStart(i, connectionString);
+                dataDirectories.Add(dataDirectory);
+                var name = InstanceName(i);
+                Console.WriteLine($"Starting {name}: dotnet {Path.GetRelativePath(root, start.ArgumentList[0])} on {baseUrl} ({(connectionString is null ? $"SQLite in {dataDirectory.FullName}" : $"PostgreSQL database {databaseName}")})");
+                servers.Add(await StartAsync(name, start, baseUrl, Path.Combine(resultsDirectory, $"{stamp}-{options.Mode}-{name}.log"), cancellationToken, waitIdle: i == 0));
+            }
 
-            await using var probe = await StreamProbe.ConnectAsync(baseUrl, cancellationToken);
-            Console.WriteLine(probe.Available ? "  live stream connected (/hubs/deliveries)" : "  live stream: unavailable");
+            var idle = servers.Select(s => s.CurrentMemoryMb).ToArray();
+            await InstallAsync(servers[0].BaseUrl, installation, cancellationToken);
 
+            // The probe listens on the last instance, so with two it hears the first one's deliveries through Redis.
+            await using var probe = await StreamProbe.ConnectAsync(servers[^1].BaseUrl, cancellationToken);
+            Console.WriteLine(probe.Available ? $"  live stream connected (/hubs/deliveries on {servers[^1].Name})" : "  live stream: unavailable");
+
+            var processes = servers.Select(s => new CpuSource(s.Name, s.CpuTime, true)).ToList();
+            if (cluster?.PostmasterPid is { } postmaster)
+            {
+                processes.Add(new CpuSource("postgres", () => ProcessTreeCpu.Read(postmaster), false));
+            }
+
+            if (redis is { } r)
+            {
+                processes.Add(new CpuSource("redis", () => ProcessTreeCpu.Read(r.ProcessId), false));
+            }
+
+            var sampling = connectionString is null
+                ? Task.FromResult<PostgresStats?>(null)
+                : PostgresSampler.SampleAsync(connectionString, TimeSpan.FromSeconds(options.Warmup), TimeSpan.FromSeconds(options.MeasuredSeconds), cancellationToken);
+            var log = new SendLog(pool.Count);
             Console.WriteLine($"  load: {Describe()}");
-            var load = await new LoadRunner(options, pool).RunAsync(baseUrl, unique: true, server.CpuTime, cancellationToken);
+            var load = await new LoadRunner(options, pool).RunAsync(servers.Select(s => s.BaseUrl).ToList(), unique: true, processes, log, cancellationToken);
             PrintProgress("portal", load);
+            var postgres = await sampling;
 
             double? drain = null;
-            if (probe.Available && options.Drain > 0)
+            DatabaseCheck? check = null;
+            LatencySummary? crossStream = null;
+            if (connectionString is not null)
+            {
+                // The database says when processing is done: no row Pending, Retrying or claimed.
+                var drained = await DatabaseVerifier.WaitDrainedAsync(connectionString, TimeSpan.FromSeconds(Math.Max(1, options.Drain)), cancellationToken);
+                drain = drained.Seconds;
+                var (verified, instanceById) = await DatabaseVerifier.VerifyAsync(connectionString, pool, log, drained, load.Failures, cancellationToken);
+                check = verified;
+                Console.WriteLine($"  database: {check.Verdict}");
+                if (servers.Count > 1 && probe.Available)
+                {
+                    crossStream = probe.LiveLatency(load.WindowStart, load.WindowEnd, id => instanceById.TryGetValue(id, out var i) && i == 0);
+                }
+            }
+            else if (probe.Available && options.Drain > 0)
             {
                 // Let the processor finish the backlog the load left; its StateChanged messages show when it is done.
                 var drainStart = Stopwatch.StartNew();
@@ -68,14 +141,31 @@ internal sealed class BenchRun(BenchOptions options, string root, string results
             }
 
             var stream = probe.Summarize(load.WindowStart, load.WindowEnd);
-            var peak = server.PeakMemoryMb;
-            return new TargetResult("portal", load, stream, idle, peak, drain);
+            var instances = servers.Select((s, i) => new InstanceResult(s.Name, s.ProcessId, load.ProcessCores.GetValueOrDefault(s.Name), idle[i], s.PeakMemoryMb)).ToList();
+            return new TargetResult("portal", load, stream, idle.Max(), instances.Max(i => i.PeakMemoryMb), drain, instances, check, postgres, crossStream);
         }
         finally
         {
-            TryDelete(dataDirectory);
+            foreach (var server in servers)
+            {
+                await server.DisposeAsync();
+            }
+
+            redis?.Dispose();
+            redis = null;
+            if (cluster is not null)
+            {
+                await cluster.DropDatabaseAsync(databaseName);
+            }
+
+            foreach (var directory in dataDirectories)
+            {
+                TryDelete(directory);
+            }
         }
     }
+
+    private static string InstanceName(int index) => $"portal-{(char)('A' + index)}";
 
     /// <summary>The UI-component endpoints: the portal with --tickets tickets, then the baseline, the same request mix.</summary>
     public async Task<(UiComponentResult? Portal, UiComponentResult? Baseline)> RunUiComponentsAsync(CancellationToken cancellationToken)
@@ -84,7 +174,7 @@ internal sealed class BenchRun(BenchOptions options, string root, string results
         UiComponentResult? portal = null;
         if (options.RunPortal)
         {
-            var (start, baseUrl, dataDirectory) = PortalStart();
+            var (start, baseUrl, dataDirectory) = PortalStart(0, null);
             Console.WriteLine($"Starting the portal on {baseUrl} (database in {dataDirectory.FullName})");
             try
             {
@@ -139,7 +229,9 @@ internal sealed class BenchRun(BenchOptions options, string root, string results
         return new UiComponentResult(name, operations, seeded, cpu, server.PeakMemoryMb);
     }
 
-    private (ProcessStartInfo Start, Uri BaseUrl, DirectoryInfo DataDirectory) PortalStart()
+    /// <param name="instance">Which instance (0, 1): names it and, with Redis, joins it to the others.</param>
+    /// <param name="postgres">The PostgreSQL database's connection string, or null for SQLite in a temp folder.</param>
+    private (ProcessStartInfo Start, Uri BaseUrl, DirectoryInfo DataDirectory) PortalStart(int instance, string? postgres)
     {
         var dll = options.PortalDll ?? Path.Combine(root, "src", "Portal", "bin", "Release", "net10.0", "Portal.dll");
         var dataDirectory = Directory.CreateTempSubdirectory("portal-bench-");
@@ -149,6 +241,18 @@ internal sealed class BenchRun(BenchOptions options, string root, string results
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["ASPNETCORE_URLS"] = baseUrl.ToString().TrimEnd('/');
         start.Environment["ConnectionStrings__Portal"] = $"Data Source={Path.Combine(dataDirectory.FullName, "bench.db")}";
+        start.Environment["Portal__InstanceName"] = InstanceName(instance);
+        if (postgres is not null)
+        {
+            start.Environment["Portal__Database__Provider"] = "Postgres";
+            start.Environment["ConnectionStrings__Portal"] = options.NpgsqlSettings is { Length: > 0 } extra ? $"{postgres};{extra}" : postgres;
+        }
+
+        if (redis is not null)
+        {
+            start.Environment["ConnectionStrings__Redis"] = $"127.0.0.1:{redis.Port}";
+            start.Environment["Portal__Scaleout__ChannelPrefix"] = $"bench-{stamp}";
+        }
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Sentry__ClientSecret"] = options.Secret;
 
@@ -176,14 +280,15 @@ internal sealed class BenchRun(BenchOptions options, string root, string results
         await using var server = await StartAsync("baseline", start, baseUrl, logPath, cancellationToken);
         var idle = server.CurrentMemoryMb;
         Console.WriteLine($"  load: {Describe()}");
-        var load = await new LoadRunner(options, pool).RunAsync(baseUrl, unique: false, server.CpuTime, cancellationToken);
+        var load = await new LoadRunner(options, pool).RunAsync([baseUrl], unique: false, [new CpuSource("baseline", server.CpuTime, true)], null, cancellationToken);
         PrintProgress("baseline", load);
         return new TargetResult("baseline", load, null, idle, server.PeakMemoryMb, null);
     }
 
-    private async Task<ChildServer> StartAsync(string name, ProcessStartInfo start, Uri baseUrl, string logPath, CancellationToken cancellationToken)
+    // waitIdle false for a second instance: the first is already running and idle, waiting would only delay the run.
+    private async Task<ChildServer> StartAsync(string name, ProcessStartInfo start, Uri baseUrl, string logPath, CancellationToken cancellationToken, bool waitIdle = true)
     {
-        if (options.WaitIdle > 0 && !await MachineInfo.WaitForIdleAsync(TimeSpan.FromSeconds(options.WaitIdle), cancellationToken))
+        if (waitIdle && options.WaitIdle > 0 && !await MachineInfo.WaitForIdleAsync(TimeSpan.FromSeconds(options.WaitIdle), cancellationToken))
         {
             Console.WriteLine($"  warning: the CPU did not become idle within {options.WaitIdle:0} s; starting {name} anyway");
         }

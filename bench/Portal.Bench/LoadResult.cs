@@ -15,12 +15,17 @@ internal sealed record LoadResult(
     DateTimeOffset WindowEnd,
     double ServerCpuSeconds,
     double ClientCpuSeconds,
-    double MachineBusyCores)
+    double HelperCpuSeconds,
+    double MachineBusyCores,
+    IReadOnlyDictionary<string, double> ProcessCores)
 {
-    /// <summary>Cores busy with anything other than the server and the bench: non-zero means the numbers are skewed.</summary>
-    public double OtherCores => Math.Max(0, MachineBusyCores - ServerCores - ClientCores);
+    /// <summary>
+    /// Cores busy with anything other than the servers, PostgreSQL, Redis and the bench: non-zero means the numbers
+    /// are skewed.
+    /// </summary>
+    public double OtherCores => Math.Max(0, MachineBusyCores - ServerCores - ClientCores - (Seconds > 0 ? HelperCpuSeconds / Seconds : 0));
 
-    /// <summary>Cores the server kept busy during the window.</summary>
+    /// <summary>Cores the server (all its instances) kept busy during the window.</summary>
     public double ServerCores => Seconds > 0 ? ServerCpuSeconds / Seconds : 0;
 
     /// <summary>Cores the bench itself (client and stream probe) used during the window.</summary>

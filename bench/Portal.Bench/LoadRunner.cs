@@ -20,22 +20,37 @@ internal sealed class LoadRunner(BenchOptions options, DeliveryPool pool)
         return (int)Math.Ceiling(options.Rate * options.Warmup) + (int)Math.Ceiling(options.Rate * options.MeasuredSeconds) + options.Burst;
     }
 
-    /// <param name="baseUrl">The server under test.</param>
+    /// <param name="baseUrls">The server instances under test; requests go to them round-robin.</param>
     /// <param name="unique">True for the portal: never send a delivery twice (a duplicate is answered without a write).</param>
+    /// <param name="processes">The processes whose CPU time is measured over the window (servers, PostgreSQL, Redis).</param>
+    /// <param name="log">Where acknowledgements (and retries to the other instance) are recorded, or null.</param>
     /// <param name="cancellationToken">Stops the run (Ctrl+C).</param>
-    /// <param name="serverCpu">Reads the server process's CPU time so far.</param>
-    public async Task<LoadResult> RunAsync(Uri baseUrl, bool unique, Func<TimeSpan> serverCpu, CancellationToken cancellationToken)
+    public async Task<LoadResult> RunAsync(
+        IReadOnlyList<Uri> baseUrls, bool unique, IReadOnlyList<CpuSource> processes, SendLog? log, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(serverCpu);
+        ArgumentNullException.ThrowIfNull(baseUrls);
+        ArgumentNullException.ThrowIfNull(processes);
 
-        // CPU time of both processes at the edges of the measured window (the warm-up is excluded, as for latency).
-        var cpu = MeasureCpuAsync(serverCpu, cancellationToken);
-        var result = options.IsPaced ? await RunPacedAsync(baseUrl, cancellationToken) : await RunFlatAsync(baseUrl, unique, cancellationToken);
-        var (server, client, machineBusy) = await cpu;
-        return result with { ServerCpuSeconds = server.TotalSeconds, ClientCpuSeconds = client.TotalSeconds, MachineBusyCores = machineBusy };
+        // CPU time of every process at the edges of the measured window (the warm-up is excluded, as for latency).
+        var cpu = MeasureCpuAsync(processes, cancellationToken);
+        var uris = baseUrls.Select(SentryWebhookSender.WebhookUriFor).ToArray();
+        var result = options.IsPaced ? await RunPacedAsync(uris, log, cancellationToken) : await RunFlatAsync(uris, unique, log, cancellationToken);
+        var (cores, client, machineBusy) = await cpu;
+        var server = processes.Where(p => p.IsServer).Sum(p => cores[p.Name]);
+        var helpers = processes.Where(p => !p.IsServer).Sum(p => cores[p.Name]);
+        return result with
+        {
+            ServerCpuSeconds = server * result.Seconds,
+            ClientCpuSeconds = client * result.Seconds,
+            HelperCpuSeconds = helpers * result.Seconds,
+            MachineBusyCores = machineBusy,
+            ProcessCores = cores,
+        };
     }
 
-    private async Task<(TimeSpan Server, TimeSpan Client, double MachineBusyCores)> MeasureCpuAsync(Func<TimeSpan> serverCpu, CancellationToken cancellationToken)
+    // Cores each process used over the measured window, the bench's own, and the whole machine's busy cores.
+    private async Task<(Dictionary<string, double> Cores, double Client, double MachineBusyCores)> MeasureCpuAsync(
+        IReadOnlyList<CpuSource> processes, CancellationToken cancellationToken)
     {
         using var self = Process.GetCurrentProcess();
         TimeSpan Client()
@@ -45,12 +60,17 @@ internal sealed class LoadRunner(BenchOptions options, DeliveryPool pool)
         }
 
         await Task.Delay(TimeSpan.FromSeconds(options.Warmup), cancellationToken);
-        var (server0, client0, machine0) = (serverCpu(), Client(), MachineInfo.ReadCpuTimes());
+        var before = processes.Select(p => p.Read()).ToArray();
+        var (client0, machine0, started) = (Client(), MachineInfo.ReadCpuTimes(), Stopwatch.GetTimestamp());
         await Task.Delay(TimeSpan.FromSeconds(options.MeasuredSeconds), cancellationToken);
-        var (server1, client1, machine1) = (serverCpu(), Client(), MachineInfo.ReadCpuTimes());
+        var after = processes.Select(p => p.Read()).ToArray();
+        var (client1, machine1) = (Client(), MachineInfo.ReadCpuTimes());
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var total = machine1.Total - machine0.Total;
         var busyShare = total > 0 ? 1 - ((double)(machine1.Idle - machine0.Idle) / total) : 0;
-        return (server1 - server0, client1 - client0, busyShare * Environment.ProcessorCount);
+        var cores = processes.Select((p, i) => (p.Name, Cores: (after[i] - before[i]).TotalSeconds / seconds))
+            .ToDictionary(p => p.Name, p => p.Cores, StringComparer.Ordinal);
+        return (cores, (client1 - client0).TotalSeconds / seconds, busyShare * Environment.ProcessorCount);
     }
 
     private HttpClient CreateClient() => new(new SocketsHttpHandler
@@ -66,10 +86,9 @@ internal sealed class LoadRunner(BenchOptions options, DeliveryPool pool)
         Timeout = RequestTimeout,
     };
 
-    private async Task<LoadResult> RunFlatAsync(Uri baseUrl, bool unique, CancellationToken cancellationToken)
+    private async Task<LoadResult> RunFlatAsync(Uri[] uris, bool unique, SendLog? log, CancellationToken cancellationToken)
     {
         using var http = CreateClient();
-        var uri = SentryWebhookSender.WebhookUriFor(baseUrl);
         var recorder = new LatencyRecorder();
         var next = -1;
         var exhausted = false;
@@ -102,13 +121,16 @@ internal sealed class LoadRunner(BenchOptions options, DeliveryPool pool)
                     index %= pool.Count;
                 }
 
-                var (status, error) = await SendAsync(http, uri, pool.Deliveries[index], cancellationToken);
+                var instance = index % uris.Length;
+                var (status, error) = await SendAsync(http, uris, instance, index, log, cancellationToken);
                 var done = Stopwatch.GetTimestamp();
                 if (started >= measureFrom)
                 {
                     recorder.Record(done - started, status, error);
                     InterlockedMax(ref lastStarted, started);
                 }
+
+                await MaybeRetryAsync(http, uris, instance, index, status, log, cancellationToken);
             }
         }
 
@@ -121,10 +143,9 @@ internal sealed class LoadRunner(BenchOptions options, DeliveryPool pool)
         return Result(recorder, null, seconds, exhausted, windowStart);
     }
 
-    private async Task<LoadResult> RunPacedAsync(Uri baseUrl, CancellationToken cancellationToken)
+    private async Task<LoadResult> RunPacedAsync(Uri[] uris, SendLog? log, CancellationToken cancellationToken)
     {
         using var http = CreateClient();
-        var uri = SentryWebhookSender.WebhookUriFor(baseUrl);
         var schedule = BuildSchedule();
         var recorder = new LatencyRecorder();
         var burstRecorder = new LatencyRecorder();
@@ -135,9 +156,10 @@ internal sealed class LoadRunner(BenchOptions options, DeliveryPool pool)
         var windowStart = DateTimeOffset.UtcNow.AddSeconds(options.Warmup);
         var inFlight = new List<Task>(schedule.Length);
 
-        async Task SendScheduledAsync(SignedDelivery delivery, long offset)
+        async Task SendScheduledAsync(int index, long offset)
         {
-            var (status, error) = await SendAsync(http, uri, delivery, cancellationToken);
+            var instance = index % uris.Length;
+            var (status, error) = await SendAsync(http, uris, instance, index, log, cancellationToken);
             var latency = Stopwatch.GetTimestamp() - (start + offset);
             if (offset >= warmupTicks)
             {
@@ -147,6 +169,8 @@ internal sealed class LoadRunner(BenchOptions options, DeliveryPool pool)
                     burstRecorder.Record(latency, status, error);
                 }
             }
+
+            await MaybeRetryAsync(http, uris, instance, index, status, log, cancellationToken);
         }
 
         for (var i = 0; i < schedule.Length; i++)
@@ -158,7 +182,7 @@ internal sealed class LoadRunner(BenchOptions options, DeliveryPool pool)
                 await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), cancellationToken);
             }
 
-            inFlight.Add(SendScheduledAsync(pool.Deliveries[i % pool.Count], schedule[i]));
+            inFlight.Add(SendScheduledAsync(i % pool.Count, schedule[i]));
         }
 
         await Task.WhenAll(inFlight).WaitAsync(RequestTimeout + TimeSpan.FromSeconds(5), cancellationToken);
@@ -194,11 +218,38 @@ internal sealed class LoadRunner(BenchOptions options, DeliveryPool pool)
         return (from, from + Ticks(2));
     }
 
-    private static async Task<(int? Status, string? Error)> SendAsync(HttpClient http, Uri uri, SignedDelivery delivery, CancellationToken cancellationToken)
+    private async Task<(int? Status, string? Error)> SendAsync(
+        HttpClient http, Uri[] uris, int instance, int index, SendLog? log, CancellationToken cancellationToken)
+    {
+        var requestId = SentryWebhookSender.NewRequestId();
+        var (status, error) = await SendAsync(http, uris[instance], pool.Deliveries[index], requestId, cancellationToken);
+        if (status is >= 200 and < 300)
+        {
+            log?.Acknowledged(index, instance, requestId);
+        }
+
+        return (status, error);
+    }
+
+    // Sentry retries a delivery it thinks failed with a new Request-ID and the same body; a share of acknowledged
+    // deliveries is sent again to the next instance, which must answer 200 without storing it twice.
+    private async Task MaybeRetryAsync(HttpClient http, Uri[] uris, int instance, int index, int? status, SendLog? log, CancellationToken cancellationToken)
+    {
+        if (log is null || options.RetryFraction <= 0 || status is not (>= 200 and < 300) || Random.Shared.NextDouble() >= options.RetryFraction)
+        {
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var (retryStatus, retryError) = await SendAsync(http, uris[(instance + 1) % uris.Length], pool.Deliveries[index], SentryWebhookSender.NewRequestId(), cancellationToken);
+        log.Retries.Record(Stopwatch.GetTimestamp() - started, retryStatus, retryError);
+    }
+
+    private static async Task<(int? Status, string? Error)> SendAsync(HttpClient http, Uri uri, SignedDelivery delivery, string requestId, CancellationToken cancellationToken)
     {
         try
         {
-            using var request = SentryWebhookSender.CreateRequest(uri, delivery, SentryWebhookSender.NewRequestId(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+            using var request = SentryWebhookSender.CreateRequest(uri, delivery, requestId, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
             using var response = await http.SendAsync(request, cancellationToken);
             return ((int)response.StatusCode, null);
         }
@@ -227,7 +278,9 @@ internal sealed class LoadRunner(BenchOptions options, DeliveryPool pool)
             windowStart.AddSeconds(seconds),
             0,
             0,
-            0);
+            0,
+            0,
+            new Dictionary<string, double>());
 
     private static long Ticks(double seconds) => (long)(seconds * Stopwatch.Frequency);
 

@@ -102,7 +102,7 @@ try
     var markdown = report.ToMarkdown();
     Console.WriteLine();
     Console.WriteLine(markdown);
-    var basePath = Path.Combine(results, $"{stamp}-{options.Mode}");
+    var basePath = Path.Combine(results, $"{stamp}-{options.Mode}-{options.Database}-{options.Instances}");
     await File.WriteAllTextAsync(basePath + ".md", markdown);
     await File.WriteAllTextAsync(basePath + ".json", report.ToJson());
     Console.WriteLine($"Written {Path.GetRelativePath(root, basePath)}.md and .json");

@@ -95,6 +95,17 @@ internal sealed class StreamProbe : IAsyncDisposable
             StateChangedCount, Volatile.Read(ref other), Volatile.Read(ref reloads), disconnected, problem);
     }
 
+    /// <summary>Live Stored messages about deliveries received within [from, to] that <paramref name="include"/> selects by id.</summary>
+    public LatencySummary LiveLatency(DateTimeOffset from, DateTimeOffset to, Func<long, bool> include)
+    {
+        ArgumentNullException.ThrowIfNull(include);
+        lock (gate)
+        {
+            return Summarize(notices.Where(n => !n.Backfill && n.ReceivedAt >= from && n.ReceivedAt <= to && include(n.Id))
+                .Select(n => (n.ClientAt - n.PublishedAt).TotalMilliseconds).ToArray());
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
