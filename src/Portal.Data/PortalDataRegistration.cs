@@ -98,7 +98,13 @@ public static class PortalDataRegistration
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         if (settings.IsPostgres)
         {
-            await db.Database.MigrateAsync(cancellationToken);
+            // Instances starting together on a fresh database: EF Core's own migration lock did not keep two apart in
+            // the benchmark (the second failed with "column already exists"), so they take turns on an advisory lock.
+            await using (await host.Services.GetRequiredService<DatabaseLocks>().AcquireAsync("portal-migrations", cancellationToken))
+            {
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+
             return;
         }
 

@@ -46,6 +46,18 @@ public sealed class MigratingAheadOfADeployTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Instances_starting_together_on_an_empty_database_take_turns_migrating_it()
+    {
+        var instances = Enumerable.Range(0, 3).Select(_ => Host(migrateOnStart: null)).ToList();
+
+        await Task.WhenAll(instances.Select(instance => Task.Run(() => instance.PreparePortalDatabaseAsync(Cancel))));
+
+        instances.ForEach(instance => instance.Dispose());
+        await using var db = database.Open();
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync(Cancel));
+    }
+
+    [Fact]
     public async Task A_value_that_is_not_a_boolean_stops_the_start_naming_the_key()
     {
         using var host = Host(migrateOnStart: "sometimes");
