@@ -50,16 +50,27 @@ internal sealed partial class DeliveryClaims(
         // States 0 and 2 are Pending and Retrying, as in the due index's filter.
         var nowTicks = now.UtcTicks;
         var until = (now + pace.ClaimLease).UtcTicks;
+
+        // Read the due index in its own order, which stops after `count` rows; any other plan reads the whole backlog
+        // (a bitmap scan and a sort) or every processed row before it (the primary key with a filter). PostgreSQL's
+        // statistics lag a queue that grows by thousands a second, and it chose each of those under load (measured:
+        // 17–85 ms per claim, so the processor fell further behind the more it had to do). Ordering by both columns
+        // (the same order, ids being unique) leaves the due index the only plan without a sort.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Database.ExecuteSqlRawAsync(
+            "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off; SET LOCAL enable_incremental_sort = off",
+            cancellationToken);
         var ids = await db.Database.SqlQuery<long>($"""
             UPDATE "WebhookDeliveries" SET "ClaimedBy" = {Claimant}, "ClaimedUntil" = {until}
             WHERE "Id" IN (
                 SELECT "Id" FROM "WebhookDeliveries"
                 WHERE "State" IN (0, 2) AND "NextAttemptAt" <= {nowTicks} AND ("ClaimedUntil" IS NULL OR "ClaimedUntil" < {nowTicks})
-                ORDER BY "Id"
+                ORDER BY "Id", "NextAttemptAt"
                 LIMIT {count}
                 FOR UPDATE SKIP LOCKED)
             RETURNING "Id" AS "Value"
             """).ToListAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         if (ids.Count == 0)
         {
             return [];
@@ -69,10 +80,10 @@ internal sealed partial class DeliveryClaims(
     }
 
     /// <summary>
-    /// Keeps <paramref name="deliveries"/>' claims alive until disposed, then releases those still held (what a
-    /// stopped pass did not finish is due again at once, not after the lease). Nothing to do on SQLite.
+    /// Keeps <paramref name="deliveries"/>' claims alive until disposed, then releases those whose outcomes were not
+    /// recorded (what a stopped pass did not finish is due again at once, not after the lease). Nothing to do on SQLite.
     /// </summary>
-    public IAsyncDisposable Hold(IReadOnlyCollection<WebhookDelivery> deliveries)
+    public ClaimHold Hold(IReadOnlyCollection<WebhookDelivery> deliveries)
     {
         ArgumentNullException.ThrowIfNull(deliveries);
         return settings.IsPostgres && deliveries.Count > 0 ? new Holding(this, [.. deliveries.Select(d => d.Id)]) : NoHolding.Instance;
@@ -126,9 +137,10 @@ internal sealed partial class DeliveryClaims(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release the claim on {Count} deliveries; they are due again when it lapses")]
     private partial void LogReleaseFailed(Exception exception, int count);
 
-    private sealed class Holding : IAsyncDisposable
+    private sealed class Holding : ClaimHold
     {
         private readonly DeliveryClaims claims;
+        private readonly HashSet<long> held;
         private readonly long[] ids;
         private readonly CancellationTokenSource stop = new();
         private readonly Task renewing;
@@ -137,15 +149,34 @@ internal sealed partial class DeliveryClaims(
         {
             this.claims = claims;
             this.ids = ids;
+            held = [.. ids];
             renewing = RenewUntilStoppedAsync();
         }
 
-        public async ValueTask DisposeAsync()
+        // Recording an outcome ends its claim in the same update.
+        public override void Settled(IEnumerable<long> recorded)
+        {
+            lock (held)
+            {
+                held.ExceptWith(recorded);
+            }
+        }
+
+        public override async ValueTask DisposeAsync()
         {
             await stop.CancelAsync();
             await renewing;
             stop.Dispose();
-            await claims.ReleaseAsync(ids);
+            long[] unsettled;
+            lock (held)
+            {
+                unsettled = [.. held];
+            }
+
+            if (unsettled.Length > 0)
+            {
+                await claims.ReleaseAsync(unsettled);
+            }
         }
 
         // A third of the lease apart, so two renewals may fail before the claim lapses.
@@ -171,10 +202,23 @@ internal sealed partial class DeliveryClaims(
         }
     }
 
-    private sealed class NoHolding : IAsyncDisposable
+    private sealed class NoHolding : ClaimHold
     {
         public static readonly NoHolding Instance = new();
 
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        public override void Settled(IEnumerable<long> recorded)
+        {
+        }
+
+        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
+}
+
+/// <summary>A pass's claims, held until disposed; what it recorded is <see cref="Settled"/> and not released again.</summary>
+internal abstract class ClaimHold : IAsyncDisposable
+{
+    /// <summary>These deliveries' outcomes are recorded, which ended their claims.</summary>
+    public abstract void Settled(IEnumerable<long> recorded);
+
+    public abstract ValueTask DisposeAsync();
 }

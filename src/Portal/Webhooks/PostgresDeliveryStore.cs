@@ -39,12 +39,16 @@ internal sealed class PostgresDeliveryStore(PortalDataSettings settings) : IDeli
     // PostgreSQL still abort a group as a deadlock victim, nothing of it was committed and it is simply sent again.
     private const int Attempts = 5;
 
+    // Prepared once per pooled connection: unprepared, PostgreSQL planned every insert and update afresh, which the
+    // bench measured as most of the writer's backend time (docs/benchmarks.md, "PostgreSQL and two instances").
+    private const int PreparedStatements = 4;
+
     private NpgsqlDataSource? dataSource;
 
     public async Task<StoreCommit> CommitAsync(
         IReadOnlyList<PendingDelivery> deliveries, IReadOnlyList<WebhookDelivery> outcomes, CancellationToken cancellationToken)
     {
-        dataSource ??= NpgsqlDataSource.Create(settings.ConnectionString);
+        dataSource ??= NpgsqlDataSource.Create(WithPreparation(settings.ConnectionString));
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -63,6 +67,19 @@ internal sealed class PostgresDeliveryStore(PortalDataSettings settings) : IDeli
         {
             await dataSource.DisposeAsync();
         }
+    }
+
+    private static string WithPreparation(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            // An operator's own setting wins; the store's two statements fit in a few slots.
+            builder.MaxAutoPrepare = PreparedStatements;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.ConnectionString;
     }
 
     private async Task<StoreCommit> CommitOnceAsync(

@@ -75,6 +75,7 @@ internal sealed partial class ProcessingPass(
                 : throw new InvalidOperationException("The writer could not record processing outcomes.");
         }
 
+        held.Settled(done.Select(d => d.Id));
         var publishedAt = time.GetUtcNow();
         if (outcomes.Superseded.Count > 0)
         {
