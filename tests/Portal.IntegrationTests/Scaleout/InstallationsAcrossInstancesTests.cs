@@ -16,7 +16,7 @@ namespace Portal.IntegrationTests.Scaleout;
 /// happens once whichever instances the requests land on — the grant code's exchange (it works once) and a token
 /// refresh (each one revokes the pair before it).
 /// </summary>
-public sealed class InstallationsAcrossInstancesTests : IAsyncLifetime
+public sealed class InstallationsAcrossInstancesTests : PostgresOnlyTest
 {
     private readonly FakeTimeProvider time = new(DateTimeOffset.UtcNow);
     private FakeSentry sentry = null!;
@@ -25,9 +25,8 @@ public sealed class InstallationsAcrossInstancesTests : IAsyncLifetime
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
+    protected override async Task StartAsync()
     {
-        Assert.SkipWhen(PostgresServer.Unavailable is not null, PostgresServer.Unavailable ?? "");
         sentry = await FakeSentry.StartAsync();
         sentry.Time = time;
         a = Configure(new PortalFactory(DatabaseProvider.Postgres));
@@ -36,7 +35,7 @@ public sealed class InstallationsAcrossInstancesTests : IAsyncLifetime
         _ = b.Services;
     }
 
-    public async ValueTask DisposeAsync()
+    protected override async Task StopAsync()
     {
         if (b is not null)
         {
