@@ -1,13 +1,10 @@
 using System.Net;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Installations;
 using Portal.IntegrationTests.TestSupport;
-using Portal.Webhooks;
 
 namespace Portal.IntegrationTests.Scaleout;
 
@@ -29,8 +26,10 @@ public sealed class InstallationsAcrossInstancesTests : PostgresOnlyTest
     {
         sentry = await FakeSentry.StartAsync();
         sentry.Time = time;
-        a = Configure(new PortalFactory(DatabaseProvider.Postgres));
-        b = Configure(new PortalFactory(a));
+        a = new PortalFactory(DatabaseProvider.Postgres);
+        b = new PortalFactory(a);
+        InstallationTestHost.UseFakeSentry(a, sentry, time);
+        InstallationTestHost.UseFakeSentry(b, sentry, time);
         _ = a.Services;
         _ = b.Services;
     }
@@ -66,8 +65,8 @@ public sealed class InstallationsAcrossInstancesTests : PostgresOnlyTest
 
             // Alternate which instance gets the browser, so both orders of the race are run.
             var (browserOn, webhookOn) = round % 2 == 0 ? (a, b) : (b, a);
-            var redirect = OpenSetupLinkAsync(browserOn, installation, code);
-            var webhook = SendWebhookAsync(webhookOn, body);
+            var redirect = InstallationTestHost.OpenSetupLinkAsync(browserOn, installation, code);
+            var webhook = InstallationTestHost.SendWebhookAsync(webhookOn, time, body);
             using var redirected = await redirect;
             using var acknowledged = await webhook;
             Assert.Equal(HttpStatusCode.Redirect, redirected.StatusCode);
@@ -94,7 +93,7 @@ public sealed class InstallationsAcrossInstancesTests : PostgresOnlyTest
     public async Task Fifty_concurrent_calls_over_both_instances_on_an_expired_token_cause_one_refresh_and_both_use_the_new_token()
     {
         var installation = sentry.AddInstallation("acme");
-        using (var installed = await OpenSetupLinkAsync(a, installation, sentry.IssueGrant(installation)))
+        using (var installed = await InstallationTestHost.OpenSetupLinkAsync(a, installation, sentry.IssueGrant(installation)))
         {
             Assert.Equal(HttpStatusCode.Redirect, installed.StatusCode);
         }
@@ -109,29 +108,5 @@ public sealed class InstallationsAcrossInstancesTests : PostgresOnlyTest
         Assert.All(answers, answer => Assert.Equal("acme", answer.OrganizationSlug));
         Assert.Equal(1, sentry.CountRequests("POST", "/authorizations/", "refresh_token"));
         Assert.Equal(50, sentry.Requests.Count(r => r.Method == "GET" && r.Headers["Authorization"] == $"Bearer {sentry.CurrentToken(installation)}"));
-    }
-
-    private PortalFactory Configure(PortalFactory portal)
-    {
-        portal.Settings["Sentry:BaseUrl"] = sentry.BaseUrl.ToString();
-        portal.Settings["Sentry:ClientId"] = FakeSentry.ClientId;
-        portal.Settings["Sentry:ClientSecret"] = FakeSentry.ClientSecret;
-        portal.Settings["Sentry:AppSlug"] = FakeSentry.AppSlug;
-        portal.Settings["Portal:AnonymousRequestsPerMinute"] = "100000";
-        portal.TestServices = services => services
-            .Replace(ServiceDescriptor.Singleton<TimeProvider>(time))
-            .Replace(ServiceDescriptor.Singleton(ProcessingPace.Default with { GatherWindow = TimeSpan.Zero }));
-        return portal;
-    }
-
-    private static Task<HttpResponseMessage> OpenSetupLinkAsync(PortalFactory portal, FakeInstallation installation, string code) =>
-        portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }).GetAsync(
-            $"/sentry/setup?code={code}&installationId={installation.Uuid}&orgSlug={Uri.EscapeDataString(installation.OrganizationSlug)}", Cancel);
-
-    private async Task<HttpResponseMessage> SendWebhookAsync(PortalFactory portal, byte[] body)
-    {
-        using var request = SignedRequests.Webhook("installation", body, FakeSentry.ClientSecret,
-            timestamp: time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return await portal.CreateClient().SendAsync(request, Cancel);
     }
 }
