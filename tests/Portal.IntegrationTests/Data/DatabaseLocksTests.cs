@@ -1,34 +1,19 @@
 using Portal.Data;
+using Portal.IntegrationTests.TestSupport;
 
 namespace Portal.IntegrationTests.Data;
 
 /// <summary>Locks two instances on one PostgreSQL database both respect (design.md §7): the code exchange's guard.</summary>
-public sealed class DatabaseLocksTests : IAsyncLifetime
+public sealed class DatabaseLocksTests() : PostgresOnlyTest(ownDatabase: true)
 {
-    private TestDatabase database = null!;
-
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        Assert.SkipWhen(PostgresServer.Unavailable is not null, PostgresServer.Unavailable ?? "");
-        database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (database is not null)
-        {
-            await database.DisposeAsync();
-        }
-    }
 
     [Fact]
     public async Task A_second_instance_waits_for_the_lock_until_the_first_releases_it_and_other_names_do_not_wait()
     {
         // Two instances: two DatabaseLocks, each with its own connections, on one database.
-        var a = new DatabaseLocks(database.Settings);
-        var b = new DatabaseLocks(database.Settings);
+        var a = new DatabaseLocks(Database.Settings);
+        var b = new DatabaseLocks(Database.Settings);
         var held = await a.AcquireAsync("installation-lifecycle:acme", Cancel);
 
         var waiting = b.AcquireAsync("installation-lifecycle:acme", Cancel);
@@ -45,14 +30,14 @@ public sealed class DatabaseLocksTests : IAsyncLifetime
     [Fact]
     public async Task A_holder_that_dies_leaves_the_lock_to_the_next_instance()
     {
-        var a = new DatabaseLocks(database.Settings);
-        var b = new DatabaseLocks(database.Settings);
+        var a = new DatabaseLocks(Database.Settings);
+        var b = new DatabaseLocks(Database.Settings);
         _ = await a.AcquireAsync("installation-lifecycle:acme", Cancel);
         var waiting = b.AcquireAsync("installation-lifecycle:acme", Cancel);
 
         // The holder's process is gone: the server ends its session (here, by terminating it, as a lost client would).
         var server = await PostgresServer.SharedAsync();
-        var name = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString).Database;
+        var name = new Npgsql.NpgsqlConnectionStringBuilder(Database.ConnectionString).Database;
         await server.ExecuteAsync($"""
             SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_stat_activity s ON s.pid = l.pid
             WHERE l.locktype = 'advisory' AND l.granted AND s.datname = '{name}'

@@ -1,13 +1,10 @@
 using System.Net;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Installations;
 using Portal.IntegrationTests.TestSupport;
-using Portal.Webhooks;
 
 namespace Portal.IntegrationTests.Scaleout;
 
@@ -16,7 +13,7 @@ namespace Portal.IntegrationTests.Scaleout;
 /// happens once whichever instances the requests land on — the grant code's exchange (it works once) and a token
 /// refresh (each one revokes the pair before it).
 /// </summary>
-public sealed class InstallationsAcrossInstancesTests : IAsyncLifetime
+public sealed class InstallationsAcrossInstancesTests : PostgresOnlyTest
 {
     private readonly FakeTimeProvider time = new(DateTimeOffset.UtcNow);
     private FakeSentry sentry = null!;
@@ -25,18 +22,19 @@ public sealed class InstallationsAcrossInstancesTests : IAsyncLifetime
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
+    protected override async Task StartAsync()
     {
-        Assert.SkipWhen(PostgresServer.Unavailable is not null, PostgresServer.Unavailable ?? "");
         sentry = await FakeSentry.StartAsync();
         sentry.Time = time;
-        a = Configure(new PortalFactory(DatabaseProvider.Postgres));
-        b = Configure(new PortalFactory(a));
+        a = new PortalFactory(DatabaseProvider.Postgres);
+        b = new PortalFactory(a);
+        InstallationTestHost.UseFakeSentry(a, sentry, time);
+        InstallationTestHost.UseFakeSentry(b, sentry, time);
         _ = a.Services;
         _ = b.Services;
     }
 
-    public async ValueTask DisposeAsync()
+    protected override async Task StopAsync()
     {
         if (b is not null)
         {
@@ -67,8 +65,8 @@ public sealed class InstallationsAcrossInstancesTests : IAsyncLifetime
 
             // Alternate which instance gets the browser, so both orders of the race are run.
             var (browserOn, webhookOn) = round % 2 == 0 ? (a, b) : (b, a);
-            var redirect = OpenSetupLinkAsync(browserOn, installation, code);
-            var webhook = SendWebhookAsync(webhookOn, body);
+            var redirect = InstallationTestHost.OpenSetupLinkAsync(browserOn, installation, code);
+            var webhook = InstallationTestHost.SendWebhookAsync(webhookOn, time, body);
             using var redirected = await redirect;
             using var acknowledged = await webhook;
             Assert.Equal(HttpStatusCode.Redirect, redirected.StatusCode);
@@ -95,7 +93,7 @@ public sealed class InstallationsAcrossInstancesTests : IAsyncLifetime
     public async Task Fifty_concurrent_calls_over_both_instances_on_an_expired_token_cause_one_refresh_and_both_use_the_new_token()
     {
         var installation = sentry.AddInstallation("acme");
-        using (var installed = await OpenSetupLinkAsync(a, installation, sentry.IssueGrant(installation)))
+        using (var installed = await InstallationTestHost.OpenSetupLinkAsync(a, installation, sentry.IssueGrant(installation)))
         {
             Assert.Equal(HttpStatusCode.Redirect, installed.StatusCode);
         }
@@ -110,29 +108,5 @@ public sealed class InstallationsAcrossInstancesTests : IAsyncLifetime
         Assert.All(answers, answer => Assert.Equal("acme", answer.OrganizationSlug));
         Assert.Equal(1, sentry.CountRequests("POST", "/authorizations/", "refresh_token"));
         Assert.Equal(50, sentry.Requests.Count(r => r.Method == "GET" && r.Headers["Authorization"] == $"Bearer {sentry.CurrentToken(installation)}"));
-    }
-
-    private PortalFactory Configure(PortalFactory portal)
-    {
-        portal.Settings["Sentry:BaseUrl"] = sentry.BaseUrl.ToString();
-        portal.Settings["Sentry:ClientId"] = FakeSentry.ClientId;
-        portal.Settings["Sentry:ClientSecret"] = FakeSentry.ClientSecret;
-        portal.Settings["Sentry:AppSlug"] = FakeSentry.AppSlug;
-        portal.Settings["Portal:AnonymousRequestsPerMinute"] = "100000";
-        portal.TestServices = services => services
-            .Replace(ServiceDescriptor.Singleton<TimeProvider>(time))
-            .Replace(ServiceDescriptor.Singleton(ProcessingPace.Default with { GatherWindow = TimeSpan.Zero }));
-        return portal;
-    }
-
-    private static Task<HttpResponseMessage> OpenSetupLinkAsync(PortalFactory portal, FakeInstallation installation, string code) =>
-        portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }).GetAsync(
-            $"/sentry/setup?code={code}&installationId={installation.Uuid}&orgSlug={Uri.EscapeDataString(installation.OrganizationSlug)}", Cancel);
-
-    private async Task<HttpResponseMessage> SendWebhookAsync(PortalFactory portal, byte[] body)
-    {
-        using var request = SignedRequests.Webhook("installation", body, FakeSentry.ClientSecret,
-            timestamp: time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return await portal.CreateClient().SendAsync(request, Cancel);
     }
 }

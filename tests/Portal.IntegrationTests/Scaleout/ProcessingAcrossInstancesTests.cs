@@ -13,23 +13,22 @@ namespace Portal.IntegrationTests.Scaleout;
 /// once and handled exactly once, whichever instance takes it; an instance that dies mid-claim leaves its deliveries
 /// to the other once the claim lapses.
 /// </summary>
-public sealed class ProcessingAcrossInstancesTests : IAsyncLifetime
+public sealed class ProcessingAcrossInstancesTests : PostgresOnlyTest
 {
     private const string Lease = "00:00:03";
     private readonly CountingHandler handler = new();
     private PortalInstance a = null!;
     private PortalInstance b = null!;
 
-    public async ValueTask InitializeAsync()
+    protected override async Task StartAsync()
     {
-        Assert.SkipWhen(PostgresServer.Unavailable is not null, PostgresServer.Unavailable ?? "");
         var prefix = $"portal-{Guid.NewGuid():N}";
         var settings = new Dictionary<string, string?> { [ProcessingPace.ClaimLeaseKey] = Lease };
         a = await PortalInstance.StartAsync(null, prefix, settings: settings, provider: DatabaseProvider.Postgres, services: Count("a"));
         b = await PortalInstance.StartAsync(null, prefix, a.Factory, settings, services: Count("b"));
     }
 
-    public async ValueTask DisposeAsync()
+    protected override async Task StopAsync()
     {
         if (b is not null)
         {

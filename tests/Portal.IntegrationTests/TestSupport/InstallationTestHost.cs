@@ -24,22 +24,29 @@ public abstract class InstallationTestHost : IAsyncLifetime
     {
         Sentry = await FakeSentry.StartAsync();
         Sentry.Time = Time;
-        Portal.Settings["Sentry:BaseUrl"] = Sentry.BaseUrl.ToString();
-        Portal.Settings["Sentry:ClientId"] = FakeSentry.ClientId;
-        Portal.Settings["Sentry:ClientSecret"] = FakeSentry.ClientSecret;
-        Portal.Settings["Sentry:AppSlug"] = FakeSentry.AppSlug;
-
-        // These tests install many times from one address; the per-address limit has tests of its own.
-        Portal.Settings["Portal:AnonymousRequestsPerMinute"] = "100000";
+        UseFakeSentry(Portal, Sentry, Time);
 
         // Everything the portal itself logs, down to Trace, goes through the canary.
         Portal.Settings["Logging:LogLevel:Portal"] = "Trace";
         Portal.Settings["Logging:LogLevel:System.Net.Http"] = "Trace";
-        // The processor would gather new work on this clock until a test moved it; here it takes each delivery at once.
-        Portal.TestServices = services => services
-            .Replace(ServiceDescriptor.Singleton<TimeProvider>(Time))
-            .Replace(ServiceDescriptor.Singleton(ProcessingPace.Default with { GatherWindow = TimeSpan.Zero }));
         Configure(Portal);
+    }
+
+    /// <summary>Points <paramref name="portal"/> at <paramref name="sentry"/>, on <paramref name="time"/> (the clock the fake should keep too).</summary>
+    internal static void UseFakeSentry(PortalFactory portal, FakeSentry sentry, TimeProvider time)
+    {
+        portal.Settings["Sentry:BaseUrl"] = sentry.BaseUrl.ToString();
+        portal.Settings["Sentry:ClientId"] = FakeSentry.ClientId;
+        portal.Settings["Sentry:ClientSecret"] = FakeSentry.ClientSecret;
+        portal.Settings["Sentry:AppSlug"] = FakeSentry.AppSlug;
+
+        // These tests install many times from one address; the per-address limit has tests of its own.
+        portal.Settings["Portal:AnonymousRequestsPerMinute"] = "100000";
+
+        // The processor would gather new work on this clock until a test moved it; here it takes each delivery at once.
+        portal.TestServices = services => services
+            .Replace(ServiceDescriptor.Singleton<TimeProvider>(time))
+            .Replace(ServiceDescriptor.Singleton(ProcessingPace.Default with { GatherWindow = TimeSpan.Zero }));
     }
 
     public async ValueTask DisposeAsync()
@@ -66,10 +73,17 @@ public abstract class InstallationTestHost : IAsyncLifetime
     protected T Service<T>() where T : notnull => Portal.Services.GetRequiredService<T>();
 
     /// <summary>The installer's browser: it does not follow the portal's redirect back to Sentry.</summary>
-    protected HttpClient Browser() => Portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    protected HttpClient Browser() => Browser(Portal);
+
+    internal static HttpClient Browser(PortalFactory portal) =>
+        portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
     protected Task<HttpResponseMessage> OpenSetupLinkAsync(FakeInstallation installation, string code, string? orgSlug = null) =>
-        Browser().GetAsync(
+        OpenSetupLinkAsync(Portal, installation, code, orgSlug);
+
+    /// <summary>Where Sentry sends the installer's browser after "Install" (on <paramref name="portal"/>).</summary>
+    internal static Task<HttpResponseMessage> OpenSetupLinkAsync(PortalFactory portal, FakeInstallation installation, string code, string? orgSlug = null) =>
+        Browser(portal).GetAsync(
             $"/sentry/setup?code={code}&installationId={installation.Uuid}&orgSlug={Uri.EscapeDataString(orgSlug ?? installation.OrganizationSlug)}",
             TestContext.Current.CancellationToken);
 
@@ -87,11 +101,14 @@ public abstract class InstallationTestHost : IAsyncLifetime
             "\"actor\":{\"type\":\"user\",\"id\":1,\"name\":\"Meredith Heller\"}}");
     }
 
-    protected async Task<HttpResponseMessage> SendWebhookAsync(byte[] body)
+    protected Task<HttpResponseMessage> SendWebhookAsync(byte[] body) => SendWebhookAsync(Portal, Time, body);
+
+    /// <summary>An installation webhook signed as Sentry signs it, stamped with <paramref name="time"/>'s now.</summary>
+    internal static async Task<HttpResponseMessage> SendWebhookAsync(PortalFactory portal, TimeProvider time, byte[] body)
     {
         using var request = SignedRequests.Webhook("installation", body, FakeSentry.ClientSecret,
-            timestamp: Time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return await Portal.CreateClient().SendAsync(request, TestContext.Current.CancellationToken);
+            timestamp: time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return await portal.CreateClient().SendAsync(request, TestContext.Current.CancellationToken);
     }
 
     protected async Task<Installation?> FindInstallationAsync(Guid uuid)

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using Portal.Data;
+using Portal.IntegrationTests.TestSupport;
 using Portal.Webhooks;
 
 namespace Portal.IntegrationTests.Webhooks;
@@ -11,31 +11,15 @@ namespace Portal.IntegrationTests.Webhooks;
 /// make them: every delivery ends stored once, one instance's group learns it is a duplicate, and no group fails
 /// (a failed group would answer 503 to every delivery in it).
 /// </summary>
-public sealed class PostgresGroupCommitTests : IAsyncLifetime
+public sealed class PostgresGroupCommitTests() : PostgresOnlyTest(ownDatabase: true)
 {
-    private TestDatabase database = null!;
-
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        Assert.SkipWhen(PostgresServer.Unavailable is not null, PostgresServer.Unavailable ?? "");
-        database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (database is not null)
-        {
-            await database.DisposeAsync();
-        }
-    }
 
     [Fact]
     public async Task Two_instances_storing_the_same_groups_in_opposite_orders_store_each_delivery_once_without_failing()
     {
-        await using var a = new PostgresDeliveryStore(database.Settings);
-        await using var b = new PostgresDeliveryStore(database.Settings);
+        await using var a = new PostgresDeliveryStore(Database.Settings);
+        await using var b = new PostgresDeliveryStore(Database.Settings);
 
         for (var round = 0; round < 20; round++)
         {
@@ -52,7 +36,7 @@ public sealed class PostgresGroupCommitTests : IAsyncLifetime
             Assert.All(Enumerable.Range(0, group.Count), i => Assert.True(storedByA[i] is null != storedByB[i] is null));
         }
 
-        await using var db = database.Open();
+        await using var db = Database.Open();
         Assert.Equal(20 * 64, await db.WebhookDeliveries.CountAsync(Cancel));
     }
 
