@@ -57,9 +57,9 @@ internal sealed partial class HubFeeds(
         var client = hub.Clients.Client(connection.ConnectionId);
         try
         {
-            // Highest id sent from the database: live "stored" messages up to it are already covered. A client
+            // What was sent from the database: live "stored" messages for those are already covered. A client
             // without a cursor starts live, from the newest row, so a later gap can still be filled.
-            var caughtUpTo = afterId is { } start ? await CatchUpAsync(client, start, feed.Scope, cancellationToken) : long.MinValue;
+            var caughtUp = afterId is { } start ? await CatchUpAsync(client, start, feed.Scope, cancellationToken) : CaughtUp.Nothing;
             var lastId = afterId ?? await history.LatestIdAsync(cancellationToken);
 
             while (await subscription.Reader.WaitToReadAsync(cancellationToken))
@@ -67,12 +67,12 @@ internal sealed partial class HubFeeds(
                 if (subscription.TakeDropped() > 0)
                 {
                     LogFellBehind(connection.ConnectionId);
-                    caughtUpTo = await CatchUpAsync(client, lastId, feed.Scope, cancellationToken);
+                    caughtUp = await CatchUpAsync(client, lastId, feed.Scope, cancellationToken);
                 }
 
                 while (subscription.Reader.TryRead(out var summary))
                 {
-                    if ((summary.Kind == DeliverySummaryKind.Stored && summary.Id <= caughtUpTo) || !feed.Scope.Includes(summary.OrganizationId))
+                    if ((summary.Kind == DeliverySummaryKind.Stored && caughtUp.Covers(summary.Id)) || !feed.Scope.Includes(summary.OrganizationId))
                     {
                         continue;
                     }
@@ -124,13 +124,13 @@ internal sealed partial class HubFeeds(
         }
     }
 
-    private async Task<long> CatchUpAsync(IClientProxy client, long afterId, AccessScope scope, CancellationToken cancellationToken)
+    private async Task<CaughtUp> CatchUpAsync(IClientProxy client, long afterId, AccessScope scope, CancellationToken cancellationToken)
     {
         var missed = await history.AfterAsync(afterId, DeliveryHistory.MaxBackfill + 1, scope, cancellationToken);
         if (missed.Count > DeliveryHistory.MaxBackfill)
         {
             await SendAsync(client, DeliveriesHub.ReloadMethod, afterId, cancellationToken);
-            return missed[^1].Id;
+            return new CaughtUp(missed[^1].Id, null);
         }
 
         foreach (var summary in missed)
@@ -138,7 +138,7 @@ internal sealed partial class HubFeeds(
             await SendAsync(client, DeliveriesHub.DeliveryMethod, summary, cancellationToken);
         }
 
-        return missed.Count > 0 ? missed[^1].Id : afterId;
+        return new CaughtUp(long.MinValue, [.. missed.Select(summary => summary.Id)]);
     }
 
     private static async Task SendAsync(IClientProxy client, string method, object argument, CancellationToken cancellationToken)
@@ -150,6 +150,18 @@ internal sealed partial class HubFeeds(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Hub connection {ConnectionId} lost its access to every organization; disconnected it")]
     private partial void LogAccessEnded(string connectionId);
+
+    /// <summary>
+    /// The deliveries a catch-up covered: the ids it sent, or everything up to an id when it asked the client to reload.
+    /// Ids, not a high-water mark: with several instances a lower id can commit after a higher one, and its live
+    /// "stored" message must still go out.
+    /// </summary>
+    private sealed record CaughtUp(long ReloadedUpTo, HashSet<long>? Sent)
+    {
+        public static readonly CaughtUp Nothing = new(long.MinValue, null);
+
+        public bool Covers(long id) => id <= ReloadedUpTo || (Sent?.Contains(id) ?? false);
+    }
 
     private sealed class Feed(AccessScope scope)
     {

@@ -116,6 +116,27 @@ public sealed class DeliveriesHubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_delivery_another_instance_commits_late_under_a_lower_id_still_reaches_a_client_caught_up_past_it()
+    {
+        // With several instances ids are taken before commit, so a lower id can commit after a higher one: here the
+        // client's catch-up sends the row at +10, and only then does the row at +5 commit and its "stored" arrive.
+        var first = SignedRequests.Unique(SampleDeliveries.Named("webhook.comment.created.json"), "900000201");
+        await client.SendAsync(SignedRequests.Webhook("comment", first), Cancel);
+        var lastSeen = (await factory.ProcessedDeliveryAsync(first)).Id;
+        await InsertAsync(lastSeen + 10);
+        var received = new ConcurrentQueue<DeliverySummary>();
+        await ConnectAsync(received.Enqueue, afterId: lastSeen);
+        await Eventually.TrueAsync(() => Task.FromResult(received.Any(s => s.Id == lastSeen + 10)), "the catch-up");
+
+        var late = await InsertAsync(lastSeen + 5);
+        factory.Services.GetRequiredService<DeliveryPublisher>().Publish(DeliverySummary.From(late, DeliverySummaryKind.Stored, DateTimeOffset.UtcNow, null));
+
+        await Eventually.TrueAsync(() => Task.FromResult(received.Any(s => s.Id == lastSeen + 5)), "the late delivery's stored message");
+        Assert.Equal(DeliverySummaryKind.Stored, received.Single(s => s.Id == lastSeen + 5).Kind);
+        Assert.Single(received, s => s.Id == lastSeen + 10);
+    }
+
+    [Fact]
     public async Task Connected_clients_are_counted_while_they_stay_connected()
     {
         using var metrics = new MetricRecorder(factory.Services);
@@ -167,6 +188,28 @@ public sealed class DeliveriesHubTests : IAsyncLifetime
 
         Assert.True(await frozen.WaitForServerCloseAsync(TimeSpan.FromSeconds(30)), $"the frozen client was not disconnected ({frozen.BytesRead} bytes read)");
         Assert.Equal(1, metrics["portal.hub.clients_dropped{reason=too_slow}"]);
+    }
+
+    // A row as another instance's writer commits it, under the id given; already processed, so this host leaves it be.
+    private async Task<WebhookDelivery> InsertAsync(long id)
+    {
+        var body = SignedRequests.Unique(SampleDeliveries.Named("webhook.comment.created.json"), $"9003{id:D5}");
+        var delivery = new WebhookDelivery
+        {
+            Id = id,
+            RequestId = Guid.NewGuid().ToString(),
+            BodySha256 = System.Security.Cryptography.SHA256.HashData(body),
+            Resource = "comment",
+            Action = "created",
+            ReceivedAt = DateTimeOffset.UtcNow,
+            NextAttemptAt = DateTimeOffset.UtcNow,
+            Body = body,
+            State = DeliveryState.Processed,
+        };
+        await using var db = factory.Database.Open();
+        db.WebhookDeliveries.Add(delivery);
+        await db.SaveChangesAsync(Cancel);
+        return delivery;
     }
 
     private Task<HubConnection> ConnectAsync(Action<DeliverySummary> onDelivery, long? afterId) => ConnectAsync<DeliverySummary>(onDelivery, afterId);
