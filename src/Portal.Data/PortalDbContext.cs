@@ -34,6 +34,12 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
 
     public DbSet<SignInSession> SignInSessions => Set<SignInSession>();
 
+    public DbSet<AutomationRule> AutomationRules => Set<AutomationRule>();
+
+    public DbSet<AutomationRun> AutomationRuns => Set<AutomationRun>();
+
+    public DbSet<AutomationEvaluation> AutomationEvaluations => Set<AutomationEvaluation>();
+
     /// <summary>
     /// The Data Protection key ring on PostgreSQL, where every instance must read the keys that protected a token.
     /// SQLite (one instance) keeps its ring in files beside the database instead, and this table stays empty.

@@ -15,7 +15,7 @@ public sealed class LayerTests
     [
         "Scaleout", "Tenancy", "SentryPlatform", "Shell",
         "Realtime", "Installations", "SignIn", "Webhooks", "Dashboard", "ServiceHooks", "StacktraceLinks",
-        "Tickets", "IssueLinking", "AlertRuleActions", "AppSetup", "Simulation",
+        "Tickets", "IssueLinking", "AlertRuleActions", "Automations", "AppSetup", "Simulation",
     ];
 
     private static readonly System.Reflection.Assembly Portal = typeof(Program).Assembly;

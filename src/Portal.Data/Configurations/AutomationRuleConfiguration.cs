@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Data.Entities;
+
+namespace Portal.Data.Configurations;
+
+internal sealed class AutomationRuleConfiguration : IEntityTypeConfiguration<AutomationRule>
+{
+    public void Configure(EntityTypeBuilder<AutomationRule> builder)
+    {
+        builder.ToTable("AutomationRules");
+        builder.HasKey(r => r.Id);
+
+        // The processor reads an organization's rules in order; so do the pages.
+        builder.HasIndex(r => new { r.OrganizationId, r.Position });
+        builder.HasOne(r => r.Organization).WithMany().HasForeignKey(r => r.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+        builder.Property(r => r.Name).HasMaxLength(Limits.RuleName);
+        builder.Property(r => r.Projects).HasMaxLength(2_000);
+        builder.Property(r => r.Triggers).HasMaxLength(2_000);
+        builder.Property(r => r.Conditions).HasMaxLength(Limits.RuleDefinition);
+        builder.Property(r => r.Actions).HasMaxLength(Limits.RuleDefinition);
+        builder.Property(r => r.CreatedBy).HasMaxLength(200);
+    }
+}
+
+internal sealed class AutomationRunConfiguration : IEntityTypeConfiguration<AutomationRun>
+{
+    public void Configure(EntityTypeBuilder<AutomationRun> builder)
+    {
+        builder.ToTable("AutomationRuns");
+        builder.HasKey(r => r.Id);
+
+        // At most once per (rule, delivery), whichever instance or retry gets there first.
+        builder.HasIndex(r => new { r.RuleId, r.DeliveryId }).IsUnique();
+
+        // The storm limit counts a rule's recent actions in its organization.
+        builder.HasIndex(r => new { r.RuleId, r.At });
+        builder.HasIndex(r => r.DeliveryId);
+        builder.HasOne(r => r.Rule).WithMany().HasForeignKey(r => r.RuleId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(r => r.Results).HasMaxLength(Limits.RuleDefinition);
+    }
+}
+
+internal sealed class AutomationEvaluationConfiguration : IEntityTypeConfiguration<AutomationEvaluation>
+{
+    public void Configure(EntityTypeBuilder<AutomationEvaluation> builder)
+    {
+        builder.ToTable("AutomationEvaluations");
+        builder.HasKey(e => e.DeliveryId);
+        builder.Property(e => e.DeliveryId).ValueGeneratedNever();
+        builder.HasIndex(e => new { e.OrganizationId, e.At });
+    }
+}
