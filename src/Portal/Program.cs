@@ -1,4 +1,5 @@
 using Portal.AlertRuleActions;
+using Portal.Automations;
 using Portal.Dashboard;
 using Portal.Data;
 using Portal.Installations;
@@ -31,6 +32,7 @@ builder.AddRealtime();                   // the live stream and its SignalR hub
 builder.AddInstallations();              // install redirect, token exchange/refresh, verification
 builder.AddTickets();                    // tickets, their links to Sentry issues, assignees
 builder.AddAlertRuleActions();           // alert rules' tickets, opened and resolved as alerts fire
+builder.AddAutomations();                // teams' own rules on deliveries: conditions, actions, at most once each
 builder.AddStacktraceLinks();            // code mappings and the rate-limited stack-frame redirect
 builder.AddServiceHooks();               // project service hooks and their secrets
 builder.AddWebhooks();                   // intake → single writer → processor

@@ -18,9 +18,12 @@ internal sealed class CompiledRule
         triggers = [.. Split(rule.Triggers)];
         projects = rule.Projects is { Length: > 0 } list ? new HashSet<string>(Split(list), StringComparer.OrdinalIgnoreCase) : null;
         checks = [.. conditions.Select(ConditionCheck.Create)];
+        Actions = RuleJson.Actions(rule.Actions);
     }
 
     public AutomationRule Rule { get; }
+
+    public IReadOnlyList<RuleAction> Actions { get; }
 
     public static CompiledRule From(AutomationRule rule)
     {

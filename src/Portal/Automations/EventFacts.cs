@@ -76,6 +76,9 @@ internal sealed class EventFacts
         _ => [],
     };
 
+    /// <summary>The first value of <paramref name="attribute"/>, or null.</summary>
+    public string? First(string attribute) => Attribute(attribute) is [var first, ..] ? first : null;
+
     /// <summary>
     /// The values of every tag named <paramref name="key"/>, matched case-insensitively and with Sentry's <c>sentry:</c>
     /// prefix ignored. Events carry tags as <c>[[key, value], …]</c>; a key may repeat.

@@ -13,5 +13,11 @@ internal static class RuleJson
     public static IReadOnlyList<RuleCondition> Conditions(string json) =>
         JsonSerializer.Deserialize<List<RuleCondition>>(json, Options) ?? [];
 
+    public static IReadOnlyList<RuleAction> Actions(string json) =>
+        JsonSerializer.Deserialize<List<RuleAction>>(json, Options) ?? [];
+
+    public static IReadOnlyList<ActionResult> Results(string json) =>
+        JsonSerializer.Deserialize<List<ActionResult>>(json, Options) ?? [];
+
     public static string Write<T>(IReadOnlyList<T> items) => JsonSerializer.Serialize(items, Options);
 }

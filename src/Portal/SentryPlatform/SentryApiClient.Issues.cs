@@ -25,6 +25,27 @@ internal sealed partial class SentryApiClient
             cancellationToken);
     }
 
+    /// <summary>
+    /// <c>PUT /organizations/{org id}/issues/{id}/ {"assignedTo":…}</c>: <c>user:&lt;id&gt;</c>, <c>team:&lt;id&gt;</c>, a
+    /// username or an email (sentry-contract.md §6).
+    /// </summary>
+    public async Task AssignIssueAsync(string accessToken, long organizationId, long issueId, string assignee, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(
+            SentryApiRequest.Create("assigning the issue", HttpMethod.Put, IssuePath(organizationId, issueId), accessToken,
+                writer => writer.WriteString("assignedTo", assignee)),
+            cancellationToken);
+    }
+
+    /// <summary><c>PUT /organizations/{org id}/issues/{id}/ {"priority":…}</c> (<c>low</c>, <c>medium</c> or <c>high</c>).</summary>
+    public async Task SetIssuePriorityAsync(string accessToken, long organizationId, long issueId, string priority, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(
+            SentryApiRequest.Create("setting the issue's priority", HttpMethod.Put, IssuePath(organizationId, issueId), accessToken,
+                writer => writer.WriteString("priority", priority)),
+            cancellationToken);
+    }
+
     /// <summary><c>POST /organizations/{org id}/issues/{id}/comments/ {"text":…}</c>; returns Sentry's comment id when it gives one.</summary>
     public async Task<long?> AddCommentAsync(string accessToken, long organizationId, long issueId, string text, CancellationToken cancellationToken)
     {

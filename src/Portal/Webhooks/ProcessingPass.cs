@@ -21,6 +21,7 @@ internal sealed partial class ProcessingPass(
     DeliveryWriter writer,
     DeliveryClaims claims,
     WebhookDispatcher dispatcher,
+    IEnumerable<IDeliveryStep> steps,
     DeliveryAnomalies anomalies,
     OrganizationDirectory organizations,
     DeliveryPublisher stream,
@@ -111,25 +112,36 @@ internal sealed partial class ProcessingPass(
             return;
         }
 
+        JsonDocument? document = null;
         try
         {
             var outcome = HandlerOutcome.Done;
-            if (!delivery.Flags.HasFlag(DeliveryFlags.Unparsed) && TryParse(delivery) is { } document)
+            WebhookEvent? webhook = null;
+            if (!delivery.Flags.HasFlag(DeliveryFlags.Unparsed) && TryParse(delivery) is { } parsed)
             {
-                using (document)
-                {
-                    var webhook = new WebhookEvent(delivery, document.RootElement);
-                    using var timeout = new CancellationTokenSource(ProcessingSchedule.HandlerTimeout, time);
-                    outcome = await dispatcher.DispatchAsync(webhook, timeout.Token);
-                    delivery.Summary = DeliverySummarizer.Describe(webhook);
-                }
+                document = parsed;
+                webhook = new WebhookEvent(delivery, document.RootElement);
+                using var timeout = new CancellationTokenSource(ProcessingSchedule.HandlerTimeout, time);
+                outcome = await dispatcher.DispatchAsync(webhook, timeout.Token);
+                delivery.Summary = DeliverySummarizer.Describe(webhook);
             }
 
             await anomalies.ResolveInstallationAsync(db, delivery, known);
-            delivery.State = outcome.Attention is null ? DeliveryState.Processed : DeliveryState.NeedsAttention;
+            var attention = outcome.Attention;
+            if (webhook is not null && delivery.OrganizationId is { } organizationId)
+            {
+                foreach (var step in steps)
+                {
+                    using var timeout = new CancellationTokenSource(ProcessingSchedule.HandlerTimeout, time);
+                    var stepAttention = await step.RunAsync(webhook, organizationId, timeout.Token);
+                    attention ??= stepAttention;
+                }
+            }
+
+            delivery.State = attention is null ? DeliveryState.Processed : DeliveryState.NeedsAttention;
             delivery.ProcessedAt = time.GetUtcNow();
-            delivery.LastError = outcome.Attention is { } attention ? ErrorText.Truncate(attention) : null;
-            metrics.Processed(outcome.Attention is null ? "processed" : "needs_attention");
+            delivery.LastError = attention is null ? null : ErrorText.Truncate(attention);
+            metrics.Processed(attention is null ? "processed" : "needs_attention");
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -146,6 +158,10 @@ internal sealed partial class ProcessingPass(
             {
                 LogFailed(exception, delivery.Id, delivery.Attempts, delivery.NextAttemptAt);
             }
+        }
+        finally
+        {
+            document?.Dispose();
         }
     }
 

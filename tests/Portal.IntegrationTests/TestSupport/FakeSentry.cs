@@ -549,12 +549,39 @@ public sealed class FakeSentry : IAsyncDisposable
             return Detail(404, "The requested resource does not exist");
         }
 
-        if (body.StringOf("status") is not ("resolved" or "unresolved" or "ignored") || body.EnumerateObject().Count() != 1)
+        // Only the submitted keys change (sentry-contract.md §6); the portal sends one at a time.
+        if (body.EnumerateObject().Count() != 1)
         {
-            return Detail(400, "Invalid status");
+            return Detail(400, "Send one change at a time");
         }
 
-        issue.Status = body.StringOf("status")!;
+        if (body.TryGetProperty("status", out _))
+        {
+            if (body.StringOf("status") is not ("resolved" or "unresolved" or "ignored"))
+            {
+                return Detail(400, "Invalid status");
+            }
+
+            issue.Status = body.StringOf("status")!;
+        }
+        else if (body.TryGetProperty("priority", out _))
+        {
+            if (body.StringOf("priority") is not ("high" or "medium" or "low"))
+            {
+                return Detail(400, "Invalid priority");
+            }
+
+            issue.Priority = body.StringOf("priority")!;
+        }
+        else if (body.StringOf("assignedTo") is { Length: > 0 } assignee)
+        {
+            issue.Assignee = assignee;
+        }
+        else
+        {
+            return Detail(400, "Nothing to change");
+        }
+
         return Results.Json(issue.Serialize());
     }
 
@@ -743,6 +770,11 @@ public sealed class FakeIssue(string organizationSlug, long organizationId, long
     public string Status { get; set; } = "unresolved";
 
     public (long Id, string Name)? AssignedTo { get; set; }
+
+    /// <summary>The last <c>assignedTo</c> the API was given, as given (<c>user:1</c>, <c>team:2</c>, an email …).</summary>
+    public string? Assignee { get; set; }
+
+    public string Priority { get; set; } = "medium";
 
     public ConcurrentQueue<(long Id, string Text)> Comments { get; } = new();
 

@@ -103,6 +103,20 @@ public abstract class InstallationTestHost : IAsyncLifetime
 
     protected Task<HttpResponseMessage> SendWebhookAsync(byte[] body) => SendWebhookAsync(Portal, Time, body);
 
+    /// <summary>A sample delivery of <paramref name="installation"/>, made unique by <paramref name="marker"/>.</summary>
+    protected static byte[] SampleFor(FakeInstallation installation, string sample, string marker) =>
+        System.Text.Encoding.ASCII.GetBytes(System.Text.Encoding.ASCII.GetString(SignedRequests.Unique(SampleDeliveries.Named(sample), marker))
+            .Replace(PortalWithSentryFactory.SampleInstallation, installation.Uuid.ToString(), StringComparison.Ordinal));
+
+    /// <summary>Sends a delivery of <paramref name="resource"/> signed as Sentry signs it, and expects it acknowledged.</summary>
+    protected async Task SendDeliveryAsync(string resource, byte[] body)
+    {
+        using var request = SignedRequests.Webhook(resource, body, FakeSentry.ClientSecret,
+            timestamp: Time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var response = await Portal.CreateClient().SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+    }
+
     /// <summary>An installation webhook signed as Sentry signs it, stamped with <paramref name="time"/>'s now.</summary>
     internal static async Task<HttpResponseMessage> SendWebhookAsync(PortalFactory portal, TimeProvider time, byte[] body)
     {

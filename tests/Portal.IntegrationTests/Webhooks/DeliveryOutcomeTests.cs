@@ -16,13 +16,13 @@ public sealed class DeliveryOutcomeTests : InstallationTestHost
     {
         var installation = Sentry.AddInstallation("orbit-org");
         var install = InstallationWebhook(installation, "created", Sentry.IssueGrant(installation));
-        var comment = For(installation, "webhook.comment.created.json", "700000001");
-        var error = For(installation, "webhook.error.created.json", "700000002");
+        var comment = SampleFor(installation, "webhook.comment.created.json", "700000001");
+        var error = SampleFor(installation, "webhook.error.created.json", "700000002");
         Sentry.Down = true;
 
-        await SendAsync("installation", install);
-        await SendAsync("comment", comment);
-        await SendAsync("error", error);
+        await SendDeliveryAsync("installation", install);
+        await SendDeliveryAsync("comment", comment);
+        await SendDeliveryAsync("error", error);
 
         await Portal.ProcessedDeliveryAsync(install, DeliveryState.Retrying);
         foreach (var body in new[] { comment, error })
@@ -37,13 +37,13 @@ public sealed class DeliveryOutcomeTests : InstallationTestHost
     public async Task A_delivery_processed_before_its_installation_was_known_stops_being_an_orphan_once_it_is()
     {
         var installation = Sentry.AddInstallation("late-org");
-        var early = For(installation, "webhook.issue.created.json", "700000003");
-        await SendAsync("issue", early);
+        var early = SampleFor(installation, "webhook.issue.created.json", "700000003");
+        await SendDeliveryAsync("issue", early);
         var orphan = await Portal.ProcessedDeliveryAsync(early);
         Assert.True(orphan.Flags.HasFlag(DeliveryFlags.Orphan));
         Assert.Null(orphan.OrganizationId);
 
-        await SendAsync("installation", InstallationWebhook(installation, "created", Sentry.IssueGrant(installation)));
+        await SendDeliveryAsync("installation", InstallationWebhook(installation, "created", Sentry.IssueGrant(installation)));
 
         await Eventually.TrueAsync(async () => (await Portal.FindDeliveryAsync(early)) is { OrganizationId: not null } mended
             && !mended.Flags.HasFlag(DeliveryFlags.Orphan), "the earlier delivery to name its organization and lose the orphan flag");
@@ -55,11 +55,11 @@ public sealed class DeliveryOutcomeTests : InstallationTestHost
     {
         var installation = await InstallAsync("gone-org");
         var uninstall = InstallationWebhook(installation, "deleted", code: null);
-        await SendAsync("installation", uninstall);
+        await SendDeliveryAsync("installation", uninstall);
         var deleted = await Portal.ProcessedDeliveryAsync(uninstall);
-        var after = For(installation, "webhook.issue.resolved.json", "700000004");
+        var after = SampleFor(installation, "webhook.issue.resolved.json", "700000004");
 
-        await SendAsync("issue", after);
+        await SendDeliveryAsync("issue", after);
 
         var delivery = await Portal.ProcessedDeliveryAsync(after);
         Assert.True(delivery.Flags.HasFlag(DeliveryFlags.Uninstalled));
@@ -91,7 +91,7 @@ public sealed class DeliveryOutcomeTests : InstallationTestHost
 
         // Sentry's signed word arrives (a retried installation.created, its code spent): now the organization is known.
         var retried = InstallationWebhook(installation, "created", code: null);
-        await SendAsync("installation", retried);
+        await SendDeliveryAsync("installation", retried);
         await Portal.ProcessedDeliveryAsync(retried);
         using (var created = await CreateTicketAsync(installation))
         {
@@ -104,22 +104,10 @@ public sealed class DeliveryOutcomeTests : InstallationTestHost
         }
     }
 
-    private async Task SendAsync(string resource, byte[] body)
-    {
-        using var request = SignedRequests.Webhook(resource, body, FakeSentry.ClientSecret,
-            timestamp: Time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        using var response = await Portal.CreateClient().SendAsync(request, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-    }
-
     private Task<HttpResponseMessage> CreateTicketAsync(FakeInstallation installation)
     {
         var body = Encoding.ASCII.GetBytes(Encoding.ASCII.GetString(File.ReadAllBytes(Path.Combine(RepoPaths.Samples, "ui.issue-link.create.json")))
             .Replace(PortalWithSentryFactory.SampleInstallation, installation.Uuid.ToString(), StringComparison.Ordinal));
         return Portal.CreateClient().SendAsync(SignedRequests.UiComponent("/sentry/issue-link/create", body, FakeSentry.ClientSecret), TestContext.Current.CancellationToken);
     }
-
-    private static byte[] For(FakeInstallation installation, string sample, string marker) =>
-        Encoding.ASCII.GetBytes(Encoding.ASCII.GetString(SignedRequests.Unique(SampleDeliveries.Named(sample), marker))
-            .Replace(PortalWithSentryFactory.SampleInstallation, installation.Uuid.ToString(), StringComparison.Ordinal));
 }

@@ -1,0 +1,15 @@
+using Portal.Webhooks;
+
+namespace Portal.Automations;
+
+internal static class AutomationsRegistration
+{
+    /// <summary>Teams' own rules: compiled per organization, run after each delivery's handler.</summary>
+    public static WebApplicationBuilder AddAutomations(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<RuleBook>();
+        builder.Services.AddSingleton<AutomationActions>();
+        builder.Services.AddSingleton<IDeliveryStep, AutomationRunner>();
+        return builder;
+    }
+}

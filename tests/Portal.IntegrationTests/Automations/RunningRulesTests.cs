@@ -1,0 +1,256 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Portal.Automations;
+using Portal.Data.Entities;
+using Portal.IntegrationTests.TestSupport;
+
+namespace Portal.IntegrationTests.Automations;
+
+/// <summary>
+/// An organization's rules run on its deliveries in the real host, against the fake Sentry (issue 14): actions act on
+/// Sentry's issue at most once per (rule, delivery), every evaluation says why, dry-run rules only record, the storm
+/// limit suppresses, failed actions are retried alone, and deliveries a Sentry App caused run no rules.
+/// </summary>
+public sealed class RunningRulesTests : InstallationTestHost
+{
+    // The error sample's issue (data.error.issue_id).
+    private const long IssueId = 1170820242;
+
+    private static readonly RuleCondition ZeroDivision = new() { Kind = ConditionKind.Attribute, Field = "exception.type", Operator = MatchOperator.Equals, Value = "zerodivisionerror" };
+
+    private static readonly RuleCondition KeyError = new() { Kind = ConditionKind.Attribute, Field = "exception.type", Operator = MatchOperator.Equals, Value = "KeyError" };
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_matching_rule_acts_on_the_sentry_issue_once_in_order_and_the_evaluation_says_which_rules_matched()
+    {
+        var (installation, issue) = await InstallWithIssueAsync("rules-org");
+        var acting = await AddRuleAsync(installation, "Triage division errors", [ZeroDivision],
+            new RuleAction { Kind = ActionKind.Comment, Text = "Triaged {issue.id} by {rule.name} ({environment}, {level})" },
+            new RuleAction { Kind = ActionKind.Assign, Assignee = "team:7" },
+            new RuleAction { Kind = ActionKind.SetPriority, Value = "high" });
+        var other = await AddRuleAsync(installation, "Key errors", [KeyError], new RuleAction { Kind = ActionKind.SetStatus, Value = "ignored" });
+        var body = ErrorFor(installation, "810000001");
+
+        await SendDeliveryAsync("error", body);
+        var delivery = await Portal.ProcessedDeliveryAsync(body);
+
+        Assert.Equal([$"Triaged {IssueId} by Triage division errors (production, error)"], issue.Comments.Select(c => c.Text));
+        Assert.Equal(("team:7", "high", "unresolved"), (issue.Assignee, issue.Priority, issue.Status));
+        var run = Assert.Single(await RunsAsync());
+        Assert.Equal((acting, delivery.Id, AutomationRunOutcome.Acted, 3), (run.RuleId, run.DeliveryId, run.Outcome, run.ActionCount));
+        Assert.All(RuleJson.Results(run.Results), result => Assert.Equal(ActionResult.Done, result.Status));
+        var verdicts = await VerdictsAsync(delivery.Id);
+        Assert.Equal([(acting, true), (other, false)], verdicts.Select(v => (v.RuleId, v.Matched)));
+        Assert.Equal("the event's exception.type is \"ZeroDivisionError\": equals \"KeyError\" does not hold", verdicts[1].Why);
+    }
+
+    [Fact]
+    public async Task Processing_the_same_delivery_again_never_runs_a_rules_actions_twice()
+    {
+        var (installation, issue) = await InstallWithIssueAsync("again-org");
+        await AddRuleAsync(installation, "Comment", [ZeroDivision], new RuleAction { Kind = ActionKind.Comment, Text = "seen" });
+        var body = ErrorFor(installation, "810000002");
+        await SendDeliveryAsync("error", body);
+        var delivery = await Portal.ProcessedDeliveryAsync(body);
+
+        // What a replay, a lapsed claim or a restart does: the delivery is due again and processed again.
+        await using (var db = Portal.OpenDatabase())
+        {
+            await db.WebhookDeliveries.Where(d => d.Id == delivery.Id)
+                .ExecuteUpdateAsync(d => d.SetProperty(x => x.State, DeliveryState.Pending).SetProperty(x => x.ProcessedAt, (DateTimeOffset?)null), Cancel);
+        }
+
+        Portal.Services.GetRequiredService<Portal.Webhooks.WorkSignal>().Notify();
+        await Eventually.TrueAsync(async () => (await Portal.FindDeliveryAsync(body))?.Attempts == 2 && (await Portal.FindDeliveryAsync(body))?.State == DeliveryState.Processed, "the second processing");
+
+        Assert.Single(issue.Comments);
+        Assert.Single(await RunsAsync());
+    }
+
+    [Fact]
+    public async Task A_dry_run_only_rule_records_what_it_would_do_and_calls_nothing()
+    {
+        var (installation, issue) = await InstallWithIssueAsync("dry-org");
+        await AddRuleAsync(installation, "Try me", [ZeroDivision], mode: AutomationMode.DryRunOnly, actions:
+            [new RuleAction { Kind = ActionKind.SetStatus, Value = "resolved" }, new RuleAction { Kind = ActionKind.Comment, Text = "on {project}" }]);
+        var body = ErrorFor(installation, "810000003");
+
+        await SendDeliveryAsync("error", body);
+        await Portal.ProcessedDeliveryAsync(body);
+
+        var run = Assert.Single(await RunsAsync());
+        Assert.Equal(AutomationRunOutcome.DryRun, run.Outcome);
+        Assert.Equal(
+            [(ActionResult.Would, "set issue 1170820242 resolved"), (ActionResult.Would, "comment on issue 1170820242: \"on front-end\"")],
+            RuleJson.Results(run.Results).Select(r => (r.Status, r.Detail)));
+        Assert.Equal(("unresolved", 0), (issue.Status, issue.Comments.Count));
+        Assert.DoesNotContain(Sentry.Requests, r => r.Path.Contains("/issues/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Past_its_limit_a_rule_records_suppressed_instead_of_acting()
+    {
+        var (installation, issue) = await InstallWithIssueAsync("storm-org");
+        await AddRuleAsync(installation, "Noisy", [ZeroDivision], perMinute: 2,
+            actions: [new RuleAction { Kind = ActionKind.Comment, Text = "one {issue.id}" }, new RuleAction { Kind = ActionKind.SetPriority, Value = "high" }]);
+        var first = ErrorFor(installation, "810000004");
+        var second = ErrorFor(installation, "810000005");
+
+        await SendDeliveryAsync("error", first);
+        await Portal.ProcessedDeliveryAsync(first);
+        await SendDeliveryAsync("error", second);
+        await Portal.ProcessedDeliveryAsync(second);
+
+        Assert.Equal([AutomationRunOutcome.Acted, AutomationRunOutcome.Suppressed], (await RunsAsync()).Select(r => r.Outcome));
+        Assert.Single(issue.Comments);
+
+        // A minute later the rule acts again.
+        Time.Advance(AutomationRunner.LimitWindow + TimeSpan.FromSeconds(1));
+        var third = ErrorFor(installation, "810000006");
+        await SendDeliveryAsync("error", third);
+        await Portal.ProcessedDeliveryAsync(third);
+        Assert.Equal(2, issue.Comments.Count);
+    }
+
+    [Fact]
+    public async Task Failed_actions_are_retried_with_the_delivery_and_the_ones_that_worked_are_not_repeated()
+    {
+        var (installation, issue) = await InstallWithIssueAsync("retry-org");
+        await AddRuleAsync(installation, "Two steps", [ZeroDivision],
+            new RuleAction { Kind = ActionKind.Ticket, Title = "{event.title}", Value = "high" },
+            new RuleAction { Kind = ActionKind.Comment, Text = "ticket made" });
+        var body = ErrorFor(installation, "810000007");
+        Sentry.Down = true;
+
+        await SendDeliveryAsync("error", body);
+        var failed = await Portal.ProcessedDeliveryAsync(body, DeliveryState.Retrying);
+        Assert.Contains("Automation actions failed", failed.LastError, StringComparison.Ordinal);
+        var run = Assert.Single(await RunsAsync());
+        Assert.Equal(AutomationRunOutcome.Failed, run.Outcome);
+        Assert.Equal([ActionResult.Done, ActionResult.Failed], RuleJson.Results(run.Results).Select(r => r.Status));
+
+        Sentry.Down = false;
+        Time.Advance(failed.NextAttemptAt - Time.GetUtcNow() + TimeSpan.FromSeconds(1));
+        Portal.Services.GetRequiredService<Portal.Webhooks.WorkSignal>().Notify();
+        await Portal.ProcessedDeliveryAsync(body);
+
+        Assert.Equal(["ticket made"], issue.Comments.Select(c => c.Text));
+        await using var db = Portal.OpenDatabase();
+        var ticket = Assert.Single(await db.Tickets.ToListAsync(Cancel));
+        Assert.Equal(("ZeroDivisionError: division by zero", TicketPriority.High), (ticket.Title, ticket.Priority));
+        Assert.Equal(AutomationRunOutcome.Acted, Assert.Single(await RunsAsync()).Outcome);
+    }
+
+    [Fact]
+    public async Task A_stop_action_keeps_later_rules_from_running()
+    {
+        var (installation, issue) = await InstallWithIssueAsync("stop-org");
+        await AddRuleAsync(installation, "First", [ZeroDivision], new RuleAction { Kind = ActionKind.Comment, Text = "first" }, new RuleAction { Kind = ActionKind.Stop });
+        await AddRuleAsync(installation, "Second", [ZeroDivision], new RuleAction { Kind = ActionKind.Comment, Text = "second" });
+        var body = ErrorFor(installation, "810000008");
+
+        await SendDeliveryAsync("error", body);
+        var delivery = await Portal.ProcessedDeliveryAsync(body);
+
+        Assert.Equal(["first"], issue.Comments.Select(c => c.Text));
+        Assert.Single(await VerdictsAsync(delivery.Id));
+    }
+
+    [Fact]
+    public async Task A_delivery_a_sentry_app_caused_runs_no_rules_so_the_portals_own_changes_cannot_loop()
+    {
+        var (installation, issue) = await InstallWithIssueAsync("loop-org");
+        await AddRuleAsync(installation, "On resolve, comment", [], triggers: "issue.resolved", actions: [new RuleAction { Kind = ActionKind.Comment, Text = "resolved" }]);
+        var byApp = AsApplication(SampleFor(installation, "webhook.issue.resolved.json", "810000009"));
+
+        await SendDeliveryAsync("issue", byApp);
+        var delivery = await Portal.ProcessedDeliveryAsync(byApp);
+
+        Assert.Empty(issue.Comments);
+        Assert.Empty(await RunsAsync());
+        Assert.Contains("caused by the Sentry App Acme Portal", Assert.Single(await VerdictsAsync(delivery.Id)).Why, StringComparison.Ordinal);
+    }
+
+    // The error sample with its own event id, so it is a new delivery of the same issue.
+    private static byte[] ErrorFor(FakeInstallation installation, string marker)
+    {
+        var sample = SampleDeliveries.Named("webhook.error.created.json");
+        var text = System.Text.Encoding.UTF8.GetString(sample.Body)
+            .Replace("bb78c1407cea4519aa397afc059c793d", marker.PadLeft(32, '0'), StringComparison.Ordinal)
+            .Replace(PortalWithSentryFactory.SampleInstallation, installation.Uuid.ToString(), StringComparison.Ordinal);
+        return System.Text.Encoding.UTF8.GetBytes(text);
+    }
+
+    private async Task<(FakeInstallation Installation, FakeIssue Issue)> InstallWithIssueAsync(string organization)
+    {
+        var installation = await InstallAsync(organization);
+        return (installation, Sentry.AddIssue(organization, IssueId, "FRONT-END-9"));
+    }
+
+    private async Task<int> AddRuleAsync(FakeInstallation installation, string name, RuleCondition[] conditions, params RuleAction[] actions) =>
+        await AddRuleAsync(installation, name, conditions, actions: actions, mode: AutomationMode.Live);
+
+    private async Task<int> AddRuleAsync(
+        FakeInstallation installation, string name, RuleCondition[] conditions, RuleAction[] actions,
+        AutomationMode mode = AutomationMode.Live, int perMinute = 60, string triggers = "error.created")
+    {
+        await using var db = Portal.OpenDatabase();
+        var rule = new AutomationRule
+        {
+            OrganizationId = installation.OrganizationId,
+            Name = name,
+            Enabled = true,
+            Mode = mode,
+            Position = await db.AutomationRules.CountAsync(Cancel),
+            Triggers = triggers,
+            Conditions = RuleJson.Write(conditions),
+            Actions = RuleJson.Write(actions),
+            ActionsPerMinute = perMinute,
+            CreatedBy = "test",
+            CreatedAt = Time.GetUtcNow(),
+        };
+        db.AutomationRules.Add(rule);
+        await db.SaveChangesAsync(Cancel);
+        return rule.Id;
+    }
+
+    private async Task<List<AutomationRun>> RunsAsync()
+    {
+        await using var db = Portal.OpenDatabase();
+        return await db.AutomationRuns.AsNoTracking().OrderBy(r => r.Id).ToListAsync(Cancel);
+    }
+
+    private async Task<List<RuleVerdict>> VerdictsAsync(long deliveryId)
+    {
+        await using var db = Portal.OpenDatabase();
+        var evaluation = await db.AutomationEvaluations.AsNoTracking().SingleAsync(e => e.DeliveryId == deliveryId, Cancel);
+        return JsonSerializer.Deserialize<List<RuleVerdict>>(evaluation.Results, RuleJson.Options)!;
+    }
+
+    // The same delivery as another Sentry App's change (or this portal's own) reports it.
+    private static byte[] AsApplication(byte[] body)
+    {
+        using var document = JsonDocument.Parse(body);
+        var root = document.RootElement;
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            foreach (var property in root.EnumerateObject().Where(p => p.Name != "actor"))
+            {
+                property.WriteTo(writer);
+            }
+
+            writer.WriteStartObject("actor");
+            writer.WriteString("type", "application");
+            writer.WriteString("id", Guid.NewGuid().ToString());
+            writer.WriteString("name", "Acme Portal");
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return stream.ToArray();
+    }
+}
