@@ -1,3 +1,4 @@
+using Portal.Dashboard;
 using Portal.Webhooks;
 
 namespace Portal.Automations;
@@ -9,7 +10,10 @@ internal static class AutomationsRegistration
     {
         builder.Services.AddSingleton<RuleBook>();
         builder.Services.AddSingleton<AutomationActions>();
+        builder.Services.AddSingleton<AutomationDirectory>();
+        builder.Services.AddSingleton<DryRun>();
         builder.Services.AddSingleton<IDeliveryStep, AutomationRunner>();
+        builder.Services.AddSingleton(new DeliveryDetailSection(typeof(DeliveryAutomations)));
         return builder;
     }
 }
