@@ -157,6 +157,10 @@ namespace Portal.Data.Postgres.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<string>("ProtectedSigningSecret")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<string>("Triggers")
                         .IsRequired()
                         .HasMaxLength(2000)

@@ -20,6 +20,7 @@ internal sealed class AutomationRuleConfiguration : IEntityTypeConfiguration<Aut
         builder.Property(r => r.Conditions).HasMaxLength(Limits.RuleDefinition);
         builder.Property(r => r.Actions).HasMaxLength(Limits.RuleDefinition);
         builder.Property(r => r.CreatedBy).HasMaxLength(200);
+        builder.Property(r => r.ProtectedSigningSecret).HasMaxLength(1_000);
     }
 }
 

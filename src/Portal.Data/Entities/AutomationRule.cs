@@ -38,6 +38,12 @@ public sealed class AutomationRule
     /// <summary>The actions as JSON, in the order they run.</summary>
     public required string Actions { get; set; }
 
+    /// <summary>
+    /// The Standard Webhooks secret (<c>whsec_…</c>) its forwards are signed with, protected with the Data Protection
+    /// key ring; null until the rule forwards anywhere.
+    /// </summary>
+    public string? ProtectedSigningSecret { get; set; }
+
     /// <summary>Most actions a minute this rule takes in its organization; past it, runs are recorded as suppressed.</summary>
     public int ActionsPerMinute { get; set; } = 60;
 

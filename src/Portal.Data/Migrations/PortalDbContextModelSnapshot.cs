@@ -146,6 +146,10 @@ namespace Portal.Data.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ProtectedSigningSecret")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Triggers")
                         .IsRequired()
                         .HasMaxLength(2000)

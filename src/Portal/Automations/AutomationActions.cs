@@ -13,16 +13,24 @@ namespace Portal.Automations;
 /// or says what it would do. A Sentry or installation failure is a failed action (tried again with the delivery's
 /// next attempt); a delivery without an issue skips the issue actions, saying why.
 /// </summary>
-internal sealed class AutomationActions(InstallationApi installations, SentryApiClient sentry, TicketLinking tickets)
+internal sealed class AutomationActions(InstallationApi installations, SentryApiClient sentry, TicketLinking tickets, DeliveryForwarder forwarder)
 {
-    public async Task<ActionResult> RunAsync(RuleAction action, string ruleName, WebhookEvent webhook, EventFacts facts, long organizationId, CancellationToken cancellationToken)
+    public async Task<ActionResult> RunAsync(RuleAction action, AutomationRule rule, WebhookEvent webhook, EventFacts facts, long organizationId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(action);
+        ArgumentNullException.ThrowIfNull(rule);
         ArgumentNullException.ThrowIfNull(webhook);
         ArgumentNullException.ThrowIfNull(facts);
+        var ruleName = rule.Name;
         if (action.Kind == ActionKind.Stop)
         {
             return new ActionResult(action.Kind, ActionResult.Done, "the organization's later rules were not run on this delivery");
+        }
+
+        // A forward needs no Sentry issue: any delivery can go.
+        if (action.Kind == ActionKind.Forward)
+        {
+            return await forwarder.ForwardAsync(rule, action, webhook, cancellationToken);
         }
 
         if (facts.IssueId is not { } issueId || webhook.InstallationUuid is not { } installation)
@@ -56,7 +64,7 @@ internal sealed class AutomationActions(InstallationApi installations, SentryApi
     {
         ArgumentNullException.ThrowIfNull(action);
         ArgumentNullException.ThrowIfNull(facts);
-        if (action.Kind != ActionKind.Stop && facts.IssueId is null)
+        if (action.Kind is not (ActionKind.Stop or ActionKind.Forward) && facts.IssueId is null)
         {
             return new ActionResult(action.Kind, ActionResult.Skipped, "this delivery names no Sentry issue to act on");
         }
@@ -69,6 +77,7 @@ internal sealed class AutomationActions(InstallationApi installations, SentryApi
             ActionKind.SetStatus => $"set {issue} {action.Value}",
             ActionKind.SetPriority => $"set {issue}'s priority to {action.Value}",
             ActionKind.Ticket => $"create or find the ticket of {issue}: \"{Shorten(TicketTitle(action, ruleName, facts))}\"",
+            ActionKind.Forward => $"forward the delivery to {action.Url}, signed",
             ActionKind.Stop => "stop: the organization's later rules would not run",
             _ => "unknown action",
         };

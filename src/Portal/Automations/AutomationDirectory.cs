@@ -6,7 +6,7 @@ using Portal.Tenancy;
 namespace Portal.Automations;
 
 /// <summary>The rules admins see and change, always within their organizations; changing needs the Manage role.</summary>
-internal sealed class AutomationDirectory(IDbContextFactory<PortalDbContext> dbFactory, RuleBook book, TimeProvider time)
+internal sealed class AutomationDirectory(IDbContextFactory<PortalDbContext> dbFactory, RuleBook book, ForwardDestinations destinations, DeliveryForwarder forwarder, TimeProvider time)
 {
     /// <summary>Every rule the person can see, in each organization's order, with its last run and its matches of the last 24 h.</summary>
     public async Task<IReadOnlyList<RuleSummary>> ListAsync(AccessScope scope, CancellationToken cancellationToken)
@@ -48,6 +48,14 @@ internal sealed class AutomationDirectory(IDbContextFactory<PortalDbContext> dbF
             return (null, problem);
         }
 
+        for (var i = 0; i < draft.Actions.Count; i++)
+        {
+            if (draft.Actions[i].Kind == ActionKind.Forward && destinations.Problem(draft.Actions[i].Url) is { } refused)
+            {
+                return (null, $"Action {i + 1}: {refused}");
+            }
+        }
+
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow();
         AutomationRule rule;
@@ -86,6 +94,11 @@ internal sealed class AutomationDirectory(IDbContextFactory<PortalDbContext> dbF
         rule.Actions = RuleJson.Write(draft.Actions);
         rule.ActionsPerMinute = draft.ActionsPerMinute;
         rule.UpdatedAt = now;
+        if (rule.ProtectedSigningSecret is null && draft.Actions.Any(a => a.Kind == ActionKind.Forward))
+        {
+            rule.ProtectedSigningSecret = forwarder.Protect(StandardWebhookSignature.NewSecret());
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         book.Forget(rule.OrganizationId);
         return (rule.Id, null);
@@ -124,6 +137,15 @@ internal sealed class AutomationDirectory(IDbContextFactory<PortalDbContext> dbF
         await db.SaveChangesAsync(cancellationToken);
         book.Forget(rule.OrganizationId);
         return true;
+    }
+
+    /// <summary>The secret a rule signs its forwards with, for its organization's managers to give the receiver; null otherwise.</summary>
+    public async Task<string?> SigningSecretAsync(AccessScope scope, int id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rule = await db.AutomationRules.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        return rule?.ProtectedSigningSecret is { } secret && scope.CanManage(rule.OrganizationId) ? forwarder.Unprotect(secret) : null;
     }
 
     /// <summary>A rule's latest runs, newest first.</summary>

@@ -131,7 +131,7 @@ internal sealed partial class AutomationRunner(
                 continue;
             }
 
-            var result = await actions.RunAsync(rule.Actions[i], rule.Rule.Name, webhook, facts, organizationId, cancellationToken);
+            var result = await actions.RunAsync(rule.Actions[i], rule.Rule, webhook, facts, organizationId, cancellationToken);
             if (i < results.Count)
             {
                 results[i] = result;

@@ -10,6 +10,10 @@ internal static class AutomationsRegistration
     {
         builder.Services.AddSingleton<RuleBook>();
         builder.Services.AddSingleton<AutomationActions>();
+        var destinations = ForwardDestinations.From(builder.Configuration);
+        builder.Services.AddSingleton(destinations);
+        builder.Services.AddSingleton<DeliveryForwarder>();
+        builder.Services.AddHttpClient(DeliveryForwarder.ClientName).ConfigurePrimaryHttpMessageHandler(() => DeliveryForwarder.CreateHandler(destinations));
         builder.Services.AddSingleton<AutomationDirectory>();
         builder.Services.AddSingleton<DryRun>();
         builder.Services.AddSingleton<IDeliveryStep, AutomationRunner>();

@@ -20,6 +20,9 @@ internal sealed record RuleAction
 
     public string? Title { get; init; }
 
+    /// <summary>Where a forward goes; checked against <see cref="ForwardDestinations"/> when saved and when sent.</summary>
+    public string? Url { get; init; }
+
     /// <summary>Checks the action's shape; returns what is wrong, or null.</summary>
     public string? Problem() => Kind switch
     {
@@ -29,6 +32,7 @@ internal sealed record RuleAction
         ActionKind.SetStatus when Value is not ("resolved" or "ignored" or "unresolved") => "A status is resolved, ignored or unresolved.",
         ActionKind.SetPriority when Value is not ("high" or "medium" or "low") => "A priority is high, medium or low.",
         ActionKind.Ticket when Value is not (null or "high" or "medium" or "low") => "A ticket's priority is high, medium or low.",
+        ActionKind.Forward when string.IsNullOrWhiteSpace(Url) => "Say where to forward: an https URL the operator allows.",
         ActionKind.Ticket when Title is { Length: > Limits.TicketTitle } => $"A ticket title is at most {Limits.TicketTitle} characters.",
         _ => null,
     };
@@ -56,6 +60,10 @@ internal enum ActionKind
     /// <summary>Create the portal ticket, or find the one it is linked to.</summary>
     [JsonStringEnumMemberName("ticket")]
     Ticket,
+
+    /// <summary>Send the delivery to a URL, signed per Standard Webhooks.</summary>
+    [JsonStringEnumMemberName("forward")]
+    Forward,
 
     /// <summary>Do not run the organization's later rules on this delivery.</summary>
     [JsonStringEnumMemberName("stop")]

@@ -20,7 +20,7 @@ public abstract class InstallationTestHost : IAsyncLifetime
 
     protected FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         Sentry = await FakeSentry.StartAsync();
         Sentry.Time = Time;
@@ -49,7 +49,7 @@ public abstract class InstallationTestHost : IAsyncLifetime
             .Replace(ServiceDescriptor.Singleton(ProcessingPace.Default with { GatherWindow = TimeSpan.Zero }));
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         try
         {
