@@ -10,6 +10,9 @@ public static class Limits
     public const int UrlTemplate = 1_000;
     public const int RuleName = 100;
 
+    /// <summary>An organization's CODEOWNERS text (GitHub refuses files over 3 MB; routing needs far less).</summary>
+    public const int CodeOwners = 200_000;
+
     /// <summary>A rule's conditions or actions as JSON, and a run's results.</summary>
     public const int RuleDefinition = 20_000;
 

@@ -40,6 +40,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
 
     public DbSet<AutomationEvaluation> AutomationEvaluations => Set<AutomationEvaluation>();
 
+    public DbSet<CodeOwnersFile> CodeOwnersFiles => Set<CodeOwnersFile>();
+
     /// <summary>
     /// The Data Protection key ring on PostgreSQL, where every instance must read the keys that protected a token.
     /// SQLite (one instance) keeps its ring in files beside the database instead, and this table stays empty.

@@ -265,6 +265,29 @@ namespace Portal.Data.Postgres.Migrations
                     b.ToTable("CodeMappings", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.CodeOwnersFile", b =>
+                {
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(200000)
+                        .HasColumnType("character varying(200000)");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("CodeOwnersFiles", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.Installation", b =>
                 {
                     b.Property<int>("Id")
@@ -816,6 +839,15 @@ namespace Portal.Data.Postgres.Migrations
                         .IsRequired();
 
                     b.Navigation("Organization");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.CodeOwnersFile", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.Installation", b =>

@@ -52,3 +52,16 @@ internal sealed class AutomationEvaluationConfiguration : IEntityTypeConfigurati
         builder.HasIndex(e => new { e.OrganizationId, e.At });
     }
 }
+
+internal sealed class CodeOwnersFileConfiguration : IEntityTypeConfiguration<CodeOwnersFile>
+{
+    public void Configure(EntityTypeBuilder<CodeOwnersFile> builder)
+    {
+        builder.ToTable("CodeOwnersFiles");
+        builder.HasKey(f => f.OrganizationId);
+        builder.Property(f => f.OrganizationId).ValueGeneratedNever();
+        builder.HasOne<Organization>().WithMany().HasForeignKey(f => f.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+        builder.Property(f => f.Text).HasMaxLength(Limits.CodeOwners);
+        builder.Property(f => f.UpdatedBy).HasMaxLength(200);
+    }
+}

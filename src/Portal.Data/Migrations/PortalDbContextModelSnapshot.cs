@@ -250,6 +250,29 @@ namespace Portal.Data.Migrations
                     b.ToTable("CodeMappings", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.CodeOwnersFile", b =>
+                {
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(200000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("CodeOwnersFiles", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.Installation", b =>
                 {
                     b.Property<int>("Id")
@@ -787,6 +810,15 @@ namespace Portal.Data.Migrations
                         .IsRequired();
 
                     b.Navigation("Organization");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.CodeOwnersFile", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.Installation", b =>

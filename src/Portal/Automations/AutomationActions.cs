@@ -13,7 +13,7 @@ namespace Portal.Automations;
 /// or says what it would do. A Sentry or installation failure is a failed action (tried again with the delivery's
 /// next attempt); a delivery without an issue skips the issue actions, saying why.
 /// </summary>
-internal sealed class AutomationActions(InstallationApi installations, SentryApiClient sentry, TicketLinking tickets, DeliveryForwarder forwarder)
+internal sealed class AutomationActions(InstallationApi installations, SentryApiClient sentry, TicketLinking tickets, DeliveryForwarder forwarder, CodeOwnersRouting codeOwners)
 {
     public async Task<ActionResult> RunAsync(RuleAction action, AutomationRule rule, WebhookEvent webhook, EventFacts facts, long organizationId, CancellationToken cancellationToken)
     {
@@ -49,6 +49,7 @@ internal sealed class AutomationActions(InstallationApi installations, SentryApi
                     $"set the issue {action.Value}", cancellationToken),
                 ActionKind.SetPriority => await CallAsync(action, installation, (token, ct) => sentry.SetIssuePriorityAsync(token, organizationId, issueId, action.Value!, ct),
                     $"set the issue's priority to {action.Value}", cancellationToken),
+                ActionKind.RouteByCodeOwners => await RouteAsync(action, facts, organizationId, issueId, installation, cancellationToken),
                 ActionKind.Ticket => await TicketAsync(action, ruleName, webhook, facts, organizationId, issueId, installation, cancellationToken),
                 _ => new ActionResult(action.Kind, ActionResult.Skipped, "unknown action"),
             };
@@ -78,6 +79,7 @@ internal sealed class AutomationActions(InstallationApi installations, SentryApi
             ActionKind.SetPriority => $"set {issue}'s priority to {action.Value}",
             ActionKind.Ticket => $"create or find the ticket of {issue}: \"{Shorten(TicketTitle(action, ruleName, facts))}\"",
             ActionKind.Forward => $"forward the delivery to {action.Url}, signed",
+            ActionKind.RouteByCodeOwners => $"assign {issue} to the owner of its first in-app frame ({facts.FirstInAppPath() ?? "none"}) per CODEOWNERS",
             ActionKind.Stop => "stop: the organization's later rules would not run",
             _ => "unknown action",
         };
@@ -112,6 +114,15 @@ internal sealed class AutomationActions(InstallationApi installations, SentryApi
         var number = ticket.Number.ToString(CultureInfo.InvariantCulture);
         return new ActionResult(action.Kind, ActionResult.Done, created ? $"created ticket #{number}" : $"the issue already has ticket #{number}",
             $"/tickets/{ticket.Id.ToString(CultureInfo.InvariantCulture)}");
+    }
+
+    private async Task<ActionResult> RouteAsync(RuleAction action, EventFacts facts, long organizationId, long issueId, Guid installation, CancellationToken cancellationToken)
+    {
+        var (assignee, why) = await codeOwners.OwnerOfAsync(organizationId, facts, cancellationToken);
+        return assignee is null
+            ? new ActionResult(action.Kind, ActionResult.Skipped, $"not routed: {why}")
+            : await CallAsync(action, installation, (token, ct) => sentry.AssignIssueAsync(token, organizationId, issueId, assignee, ct),
+                $"assigned the issue to {assignee} ({why})", cancellationToken);
     }
 
     private async Task<ActionResult> CallAsync(RuleAction action, Guid installation, Func<string, CancellationToken, Task> call, string done, CancellationToken cancellationToken)

@@ -15,6 +15,7 @@ internal static class AutomationsRegistration
         builder.Services.AddSingleton<DeliveryForwarder>();
         builder.Services.AddHttpClient(DeliveryForwarder.ClientName).ConfigurePrimaryHttpMessageHandler(() => DeliveryForwarder.CreateHandler(destinations));
         builder.Services.AddSingleton<AutomationDirectory>();
+        builder.Services.AddSingleton<CodeOwnersRouting>();
         builder.Services.AddSingleton<DryRun>();
         builder.Services.AddSingleton<IDeliveryStep, AutomationRunner>();
         builder.Services.AddSingleton(new DeliveryDetailSection(typeof(DeliveryAutomations)));

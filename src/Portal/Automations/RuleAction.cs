@@ -61,6 +61,10 @@ internal enum ActionKind
     [JsonStringEnumMemberName("ticket")]
     Ticket,
 
+    /// <summary>Assign the Sentry issue to the owner of its first in-app frame's file, per the organization's CODEOWNERS.</summary>
+    [JsonStringEnumMemberName("codeowners")]
+    RouteByCodeOwners,
+
     /// <summary>Send the delivery to a URL, signed per Standard Webhooks.</summary>
     [JsonStringEnumMemberName("forward")]
     Forward,

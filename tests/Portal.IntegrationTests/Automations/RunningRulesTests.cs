@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Automations;
 using Portal.Data.Entities;
 using Portal.IntegrationTests.TestSupport;
+using Portal.Tenancy;
 
 namespace Portal.IntegrationTests.Automations;
 
@@ -181,6 +182,28 @@ public sealed class RunningRulesTests : InstallationTestHost
             .Replace("bb78c1407cea4519aa397afc059c793d", marker.PadLeft(32, '0'), StringComparison.Ordinal)
             .Replace(PortalWithSentryFactory.SampleInstallation, installation.Uuid.ToString(), StringComparison.Ordinal);
         return System.Text.Encoding.UTF8.GetBytes(text);
+    }
+
+    [Fact]
+    public async Task Routing_by_code_owners_assigns_the_owner_of_the_last_matching_line_for_the_first_in_app_frame()
+    {
+        var (installation, issue) = await InstallWithIssueAsync("owners-org");
+        var problem = await Service<CodeOwnersRouting>().SaveAsync(AccessScope.Managing(installation.OrganizationId), installation.OrganizationId, """
+            *.py      team:3
+            checkout/ jane@example.com
+            /django/  team:9
+            """, "admin", Cancel);
+        Assert.Null(problem);
+        await AddRuleAsync(installation, "Route by owners", [], new RuleAction { Kind = ActionKind.RouteByCodeOwners });
+        var body = ErrorFor(installation, "810000010");
+
+        await SendDeliveryAsync("error", body);
+        await Portal.ProcessedDeliveryAsync(body);
+
+        // The sample's frames: django/core/handlers/base.py (not in app), then checkout/views.py (in app, innermost).
+        Assert.Equal("jane@example.com", issue.Assignee);
+        var result = Assert.Single(RuleJson.Results(Assert.Single(await RunsAsync()).Results));
+        Assert.Equal("assigned the issue to jane@example.com (checkout/views.py: CODEOWNERS line 2 (checkout/))", result.Detail);
     }
 
     private async Task<(FakeInstallation Installation, FakeIssue Issue)> InstallWithIssueAsync(string organization)

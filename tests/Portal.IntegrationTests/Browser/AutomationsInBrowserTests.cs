@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Portal.IntegrationTests.TestSupport;
 
@@ -26,10 +27,15 @@ public sealed class AutomationsInBrowserTests(BrowserSession session) : IClassFi
         using var client = new HttpClient { BaseAddress = session.BaseAddress };
         Assert.Equal(HttpStatusCode.Accepted, (await client.SendAsync(SignedRequests.Webhook(SampleDeliveries.Named("webhook.installation.created.json")), Cancel)).StatusCode);
 
-        // A stored error to try the rule on.
+        // A stored error to try the rule on, once processed (a dry run looks at deliveries whose organization is known).
         await page.GotoAsync(new Uri(session.BaseAddress, "/simulator").ToString());
         await page.GetByTestId("send-error.created").ClickAsync();
         await Assertions.Expect(page.GetByTestId("result-status")).ToHaveTextAsync("202");
+        await Eventually.TrueAsync(async () =>
+        {
+            await using var db = session.Factory.OpenDatabase();
+            return await db.WebhookDeliveries.AnyAsync(d => d.Resource == "error" && d.State == Portal.Data.Entities.DeliveryState.Processed, Cancel);
+        }, "the error processed");
 
         await page.GotoAsync(new Uri(session.BaseAddress, "/automations").ToString());
         await Assertions.Expect(page.GetByTestId("no-rules")).ToBeVisibleAsync();
@@ -47,8 +53,18 @@ public sealed class AutomationsInBrowserTests(BrowserSession session) : IClassFi
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserSession.ScreenshotDirectory, "automation-rule.png"), FullPage = true });
 
         await Pick(page, "rule-mode", "live: acts");
+        await Assertions.Expect(page.GetByTestId("rule-mode")).ToContainTextAsync("live: acts");
         await page.GetByTestId("save-rule").ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/automations/\\d+$"));
+
+        // Blazor navigates within the page (no load event): wait for the address, and say why if the save was refused.
+        try
+        {
+            await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/automations/\\d+$"));
+        }
+        catch (PlaywrightException)
+        {
+            Assert.Fail($"The rule was not saved: {string.Join(" ", await page.GetByTestId("rule-problem").AllTextContentsAsync())} (at {page.Url})");
+        }
         await Assertions.Expect(page.GetByTestId("no-runs")).ToBeVisibleAsync();
         var rulePage = page.Url;
 
@@ -56,13 +72,12 @@ public sealed class AutomationsInBrowserTests(BrowserSession session) : IClassFi
         await page.GetByTestId("send-error.created").ClickAsync();
         await Assertions.Expect(page.GetByTestId("result-status")).ToHaveTextAsync("202");
 
-        // The rule's page lists runs as they were when it opened: come back until the run is there.
+        // The rule's page lists runs as they were when it opened: come back until the run has acted.
         await Eventually.TrueAsync(async () =>
         {
             await page.GotoAsync(rulePage);
-            return await page.GetByTestId("run-outcome").CountAsync() > 0;
-        }, "the rule's run on its page", TimeSpan.FromSeconds(20));
-        await Assertions.Expect(page.GetByTestId("run-outcome")).ToHaveTextAsync("acted");
+            return await page.GetByTestId("run-outcome").CountAsync() > 0 && (await page.GetByTestId("run-outcome").TextContentAsync())?.Trim() == "acted";
+        }, "the rule's run, acted, on its page", TimeSpan.FromSeconds(20));
         await Assertions.Expect(page.GetByTestId("run")).ToContainTextAsync("created ticket #");
         await page.GetByTestId("run").GetByRole(AriaRole.Link, new LocatorGetByRoleOptions { Name = "delivery #" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("verdict")).ToContainTextAsync("matched");

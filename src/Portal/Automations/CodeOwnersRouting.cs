@@ -1,0 +1,98 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Data.Entities;
+using Portal.StacktraceLinks;
+using Portal.Tenancy;
+
+namespace Portal.Automations;
+
+/// <summary>
+/// Routing by code owners: the delivery's first in-app frame (innermost), through the organization's code mappings
+/// to a repository path, against its CODEOWNERS (last matching line wins) — and the file itself, which managers keep.
+/// </summary>
+internal sealed class CodeOwnersRouting(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time)
+{
+    /// <summary>Who owns the delivery's code, and how that was decided; or why no one could be found.</summary>
+    public async Task<(string? Assignee, string Why)> OwnerOfAsync(long organizationId, EventFacts facts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        if (facts.FirstInAppPath() is not { } file)
+        {
+            return (null, "the delivery has no in-app stack frame to route by");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var text = await db.CodeOwnersFiles.AsNoTracking().Where(f => f.OrganizationId == organizationId).Select(f => f.Text).FirstOrDefaultAsync(cancellationToken);
+        if (text is null)
+        {
+            return (null, "the organization has no CODEOWNERS yet (Automations page)");
+        }
+
+        var mappings = await db.CodeMappings.AsNoTracking().Where(m => m.OrganizationId == organizationId).ToListAsync(cancellationToken);
+        var path = RepositoryPath(mappings, file, facts.First("project"));
+        var match = CodeOwners.Parse(text).Match(path);
+        if (match is null)
+        {
+            return (null, $"no CODEOWNERS line matches {path}");
+        }
+
+        var assignee = match.Owners.Select(CodeOwners.AsAssignee).FirstOrDefault(a => a is not null);
+        return assignee is null
+            ? (null, $"{path}: CODEOWNERS line {match.Line} ({match.Pattern}) names no owner Sentry can assign")
+            : (assignee, $"{path}: CODEOWNERS line {match.Line} ({match.Pattern})");
+    }
+
+    /// <summary>The organization's CODEOWNERS text, for those who may see it; empty when it has none.</summary>
+    public async Task<string> TextAsync(AccessScope scope, long organizationId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        if (!scope.Includes(organizationId))
+        {
+            return "";
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.CodeOwnersFiles.AsNoTracking().Where(f => f.OrganizationId == organizationId).Select(f => f.Text).FirstOrDefaultAsync(cancellationToken) ?? "";
+    }
+
+    /// <summary>Saves the organization's CODEOWNERS; returns why not, or null.</summary>
+    public async Task<string?> SaveAsync(AccessScope scope, long organizationId, string text, string who, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(text);
+        if (!scope.CanManage(organizationId))
+        {
+            return AccessMessages.ManagersOnly;
+        }
+
+        if (text.Length > Limits.CodeOwners)
+        {
+            return $"CODEOWNERS is at most {Limits.CodeOwners:N0} characters here.";
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var file = await db.CodeOwnersFiles.FirstOrDefaultAsync(f => f.OrganizationId == organizationId, cancellationToken);
+        if (file is null)
+        {
+            db.CodeOwnersFiles.Add(new CodeOwnersFile { OrganizationId = organizationId, Text = text, UpdatedBy = who, UpdatedAt = time.GetUtcNow() });
+        }
+        else
+        {
+            file.Text = text;
+            file.UpdatedBy = who;
+            file.UpdatedAt = time.GetUtcNow();
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return null;
+    }
+
+    /// <summary>A frame's file as a repository path: through the most specific code mapping, else as the frame gives it.</summary>
+    public static string RepositoryPath(IEnumerable<CodeMapping> mappings, string file, string? project)
+    {
+        var (frame, _) = StackFrame.Parse(file, "1");
+        return frame is not null && CodeMappingResolver.Resolve(mappings, frame, project) is { } resolved
+            ? resolved.Path
+            : file.Replace('\\', '/').TrimStart('.', '/');
+    }
+}
