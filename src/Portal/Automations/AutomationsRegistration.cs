@@ -19,6 +19,7 @@ internal static class AutomationsRegistration
         builder.Services.AddSingleton<DryRun>();
         builder.Services.AddSingleton<IDeliveryStep, AutomationRunner>();
         builder.Services.AddSingleton(new DeliveryDetailSection(typeof(DeliveryAutomations)));
+        builder.Services.AddSingleton<IReplayConsequence, AutomationReplay>();
         return builder;
     }
 }

@@ -71,6 +71,33 @@ public sealed class RunningRulesTests : InstallationTestHost
     }
 
     [Fact]
+    public async Task A_replay_asks_before_running_actions_again_and_runs_them_only_when_told_to()
+    {
+        var (installation, issue) = await InstallWithIssueAsync("replay-org");
+        await AddRuleAsync(installation, "Comment once", [ZeroDivision], new RuleAction { Kind = ActionKind.Comment, Text = "seen" });
+        var body = ErrorFor(installation, "810000011");
+        await SendDeliveryAsync("error", body);
+        var delivery = await Portal.ProcessedDeliveryAsync(body);
+        var scope = AccessScope.Managing(installation.OrganizationId);
+        var replay = Service<Portal.Dashboard.IReplayConsequence>();
+        var details = Service<Portal.Dashboard.DeliveryDetails>();
+
+        Assert.Contains("\"Comment once\"", await replay.QuestionAsync(delivery.Id, scope, Cancel), StringComparison.Ordinal);
+        Assert.Null(await replay.QuestionAsync(delivery.Id, AccessScope.Managing(installation.OrganizationId + 1000), Cancel));
+
+        // "Replay without them": the handlers run again, the comment is not posted again.
+        Assert.True(await details.ReplayAsync(delivery.Id, scope, Cancel));
+        await Eventually.TrueAsync(async () => (await Portal.FindDeliveryAsync(body))!.Flags.HasFlag(DeliveryFlags.Replay)
+            && (await Portal.FindDeliveryAsync(body))!.State == DeliveryState.Processed, "the first replay");
+        Assert.Single(issue.Comments);
+
+        // "Replay and run them again".
+        await replay.AllowAgainAsync(delivery.Id, scope, Cancel);
+        Assert.True(await details.ReplayAsync(delivery.Id, scope, Cancel));
+        await Eventually.TrueAsync(() => Task.FromResult(issue.Comments.Count == 2), "the comment posted again");
+    }
+
+    [Fact]
     public async Task A_dry_run_only_rule_records_what_it_would_do_and_calls_nothing()
     {
         var (installation, issue) = await InstallWithIssueAsync("dry-org");
