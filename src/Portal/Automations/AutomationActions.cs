@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Installations;
@@ -27,19 +28,19 @@ internal sealed class AutomationActions(InstallationApi installations, SentryApi
             return new ActionResult(action.Kind, ActionResult.Done, "the organization's later rules were not run on this delivery");
         }
 
-        // A forward needs no Sentry issue: any delivery can go.
-        if (action.Kind == ActionKind.Forward)
-        {
-            return await forwarder.ForwardAsync(rule, action, webhook, cancellationToken);
-        }
-
-        if (facts.IssueId is not { } issueId || webhook.InstallationUuid is not { } installation)
-        {
-            return new ActionResult(action.Kind, ActionResult.Skipped, "this delivery names no Sentry issue (or no installation) to act on");
-        }
-
         try
         {
+            // A forward needs no Sentry issue: any delivery can go.
+            if (action.Kind == ActionKind.Forward)
+            {
+                return await forwarder.ForwardAsync(rule, action, webhook, cancellationToken);
+            }
+
+            if (facts.IssueId is not { } issueId || webhook.InstallationUuid is not { } installation)
+            {
+                return new ActionResult(action.Kind, ActionResult.Skipped, "this delivery names no Sentry issue (or no installation) to act on");
+            }
+
             return action.Kind switch
             {
                 ActionKind.Comment => await CommentAsync(action, ruleName, facts, organizationId, issueId, installation, cancellationToken),
@@ -54,9 +55,18 @@ internal sealed class AutomationActions(InstallationApi installations, SentryApi
                 _ => new ActionResult(action.Kind, ActionResult.Skipped, "unknown action"),
             };
         }
-        catch (Exception exception) when (exception is SentryApiException or InstallationUnavailableException)
+        catch (SentryApiException exception) when (exception.StatusCode is { } status && (int)status is >= 400 and < 500
+            && status is not (HttpStatusCode.Unauthorized or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests))
         {
-            return new ActionResult(action.Kind, ActionResult.Failed, ErrorText.Truncate(exception.Message));
+            // Sentry refused the request itself (the same comment twice within an hour, an unknown assignee): trying
+            // again cannot help, so it is recorded, not retried until the delivery is dead.
+            return new ActionResult(action.Kind, ActionResult.Skipped, ErrorText.Truncate($"Sentry refused it: {exception.Detail ?? exception.Message}"));
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Anything else (Sentry down, a timeout, a storage error) fails the action, which runs again with the
+            // delivery's next attempt; escaping would leave the run "running" and its actions never retried.
+            return new ActionResult(action.Kind, ActionResult.Failed, ErrorText.Truncate($"{exception.GetType().Name}: {exception.Message}"));
         }
     }
 

@@ -163,6 +163,11 @@ internal sealed class ConditionCheck
             return (false, "the issue is unassigned");
         }
 
+        if (assignee.ValueKind != JsonValueKind.Object)
+        {
+            return (false, "the issue's assignee is not in a form the portal reads");
+        }
+
         var type = assignee.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
         var id = assignee.TryGetProperty("id", out var i) ? i.ValueKind == JsonValueKind.String ? i.GetString() : i.GetRawText() : null;
         string?[] names = [id, type is null || id is null ? null : $"{type}:{id}", Property(assignee, "email"), Property(assignee, "name")];

@@ -85,7 +85,8 @@ internal sealed class EventFacts
     /// </summary>
     public IReadOnlyList<string> Tag(string key)
     {
-        if (!eventObject.TryGetProperty("tags", out var tags) || tags.ValueKind != JsonValueKind.Array)
+        // Issue deliveries have no event: the undefined element has no properties to ask for.
+        if (eventObject.ValueKind != JsonValueKind.Object || !eventObject.TryGetProperty("tags", out var tags) || tags.ValueKind != JsonValueKind.Array)
         {
             return [];
         }

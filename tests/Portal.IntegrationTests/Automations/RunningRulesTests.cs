@@ -91,10 +91,32 @@ public sealed class RunningRulesTests : InstallationTestHost
             && (await Portal.FindDeliveryAsync(body))!.State == DeliveryState.Processed, "the first replay");
         Assert.Single(issue.Comments);
 
-        // "Replay and run them again".
+        // "Replay and run them again": the comment is sent again, and Sentry — as it does with the same text within an
+        // hour — refuses it, which is recorded rather than retried until the delivery is dead.
         await replay.AllowAgainAsync(delivery.Id, scope, Cancel);
         Assert.True(await details.ReplayAsync(delivery.Id, scope, Cancel));
-        await Eventually.TrueAsync(() => Task.FromResult(issue.Comments.Count == 2), "the comment posted again");
+        await Eventually.TrueAsync(() => Task.FromResult(Sentry.Requests.Count(r => r.Method == "POST" && r.Path.EndsWith("/comments/", StringComparison.Ordinal)) == 2), "the comment sent again");
+        var again = await Portal.ProcessedDeliveryAsync(body);
+        var result = Assert.Single(RuleJson.Results(Assert.Single(await RunsAsync()).Results));
+        Assert.Equal((ActionResult.Skipped, "Sentry refused it: You have already posted that comment."), (result.Status, result.Detail));
+        Assert.Single(issue.Comments);
+        Assert.Equal(DeliveryState.Processed, again.State);
+    }
+
+    [Fact]
+    public async Task Rules_run_on_issue_deliveries_which_carry_no_event_and_templates_leave_missing_fields_empty()
+    {
+        var (installation, _) = await InstallWithIssueAsync("issue-rules-org");
+        var issue = Sentry.AddIssue("issue-rules-org", 810000012, "FRONT-END-9");
+        await AddRuleAsync(installation, "New issues", [new RuleCondition { Kind = ConditionKind.Tag, Field = "environment", Operator = MatchOperator.NotEquals, Value = "staging" }],
+            triggers: "issue.created", actions: [new RuleAction { Kind = ActionKind.Comment, Text = "New: {issue.shortId} [{level}] [{environment}]" }]);
+        var body = SampleFor(installation, "webhook.issue.created.json", "810000012");
+
+        await SendDeliveryAsync("issue", body);
+        var delivery = await Portal.ProcessedDeliveryAsync(body);
+
+        Assert.Equal(["New: FRONT-END-9 [error] []"], issue.Comments.Select(c => c.Text));
+        Assert.True(Assert.Single(await VerdictsAsync(delivery.Id)).Matched);
     }
 
     [Fact]
@@ -139,7 +161,7 @@ public sealed class RunningRulesTests : InstallationTestHost
         var third = ErrorFor(installation, "810000006");
         await SendDeliveryAsync("error", third);
         await Portal.ProcessedDeliveryAsync(third);
-        Assert.Equal(2, issue.Comments.Count);
+        Assert.Equal([AutomationRunOutcome.Acted, AutomationRunOutcome.Suppressed, AutomationRunOutcome.Acted], (await RunsAsync()).Select(r => r.Outcome));
     }
 
     [Fact]
@@ -235,6 +257,7 @@ public sealed class RunningRulesTests : InstallationTestHost
 
     private async Task<(FakeInstallation Installation, FakeIssue Issue)> InstallWithIssueAsync(string organization)
     {
+        Sentry.RefuseRepeatedComments = true;
         var installation = await InstallAsync(organization);
         return (installation, Sentry.AddIssue(organization, IssueId, "FRONT-END-9"));
     }

@@ -60,6 +60,9 @@ public sealed class FakeSentry : IAsyncDisposable
     /// <summary>While true, every connection is cut before an answer: Sentry unreachable.</summary>
     public bool Down { get; set; }
 
+    /// <summary>Answer a repeated comment text with Sentry's 400, as it does within an hour; off for older tests' simplicity.</summary>
+    public bool RefuseRepeatedComments { get; set; }
+
     /// <summary>How many verify calls to refuse with 403 before accepting them.</summary>
     public int VerificationsToRefuse { get; set; }
 
@@ -598,6 +601,13 @@ public sealed class FakeSentry : IAsyncDisposable
         }
 
         var text = body.StringOf("text") ?? "";
+
+        // Sentry refuses the same text from the same user within an hour (sentry-contract.md §6).
+        if (RefuseRepeatedComments && issue.Comments.Any(c => c.Text == text))
+        {
+            return Detail(400, "You have already posted that comment.");
+        }
+
         var commentId = Interlocked.Increment(ref nextCommentId);
         issue.Comments.Enqueue((commentId, text));
         return Results.Json(new { id = commentId.ToString(CultureInfo.InvariantCulture), type = "note", data = new { text } }, statusCode: 201);
