@@ -84,15 +84,7 @@ internal sealed class AutomationDirectory(IDbContextFactory<PortalDbContext> dbF
             db.AutomationRules.Add(rule);
         }
 
-        rule.Name = draft.Name.Trim();
-        rule.Enabled = draft.Enabled;
-        rule.Mode = draft.Mode;
-        rule.Projects = string.IsNullOrWhiteSpace(draft.Projects) ? null : string.Join(',', draft.Projects.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        rule.Triggers = string.Join(',', draft.Triggers);
-        rule.Match = draft.Match;
-        rule.Conditions = RuleJson.Write(draft.Conditions);
-        rule.Actions = RuleJson.Write(draft.Actions);
-        rule.ActionsPerMinute = draft.ActionsPerMinute;
+        draft.ApplyTo(rule);
         rule.UpdatedAt = now;
         if (rule.ProtectedSigningSecret is null && draft.Actions.Any(a => a.Kind == ActionKind.Forward))
         {
@@ -165,7 +157,7 @@ internal sealed class AutomationDirectory(IDbContextFactory<PortalDbContext> dbF
         var evaluation = await scope.Filter(db.AutomationEvaluations.AsNoTracking(), e => e.OrganizationId).FirstOrDefaultAsync(e => e.DeliveryId == deliveryId, cancellationToken);
         var runs = await scope.Filter(db.AutomationRuns.AsNoTracking().Include(r => r.Rule), r => r.OrganizationId)
             .Where(r => r.DeliveryId == deliveryId).OrderBy(r => r.Id).ToListAsync(cancellationToken);
-        IReadOnlyList<RuleVerdict> verdicts = evaluation is null ? [] : System.Text.Json.JsonSerializer.Deserialize<List<RuleVerdict>>(evaluation.Results, RuleJson.Options) ?? [];
+        IReadOnlyList<RuleVerdict> verdicts = evaluation is null ? [] : RuleJson.Verdicts(evaluation.Results);
         return (verdicts, runs);
     }
 }

@@ -77,7 +77,7 @@ internal sealed partial class AutomationRunner(
         if (run is null)
         {
             var now = time.GetUtcNow();
-            var counted = rule.Actions.Count(a => a.Kind != ActionKind.Stop);
+            var counted = rule.CountedActions;
             run = new AutomationRun { RuleId = rule.Rule.Id, OrganizationId = organizationId, DeliveryId = deliveryId, At = now, Results = "[]", ActionCount = counted };
             if (rule.Rule.Mode == AutomationMode.DryRunOnly)
             {
@@ -165,7 +165,7 @@ internal sealed partial class AutomationRunner(
     private async Task RecordAsync(long deliveryId, long organizationId, List<RuleVerdict> verdicts, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var results = JsonSerializer.Serialize(verdicts, RuleJson.Options);
+        var results = RuleJson.Write(verdicts);
         var evaluation = await db.AutomationEvaluations.FirstOrDefaultAsync(e => e.DeliveryId == deliveryId, cancellationToken);
         if (evaluation is null)
         {

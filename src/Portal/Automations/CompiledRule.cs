@@ -25,6 +25,9 @@ internal sealed class CompiledRule
 
     public IReadOnlyList<RuleAction> Actions { get; }
 
+    /// <summary>How many of its actions count against the rule's limit: all but "stop", which acts on nothing.</summary>
+    public int CountedActions => Actions.Count(a => a.Kind != ActionKind.Stop);
+
     public static CompiledRule From(AutomationRule rule)
     {
         ArgumentNullException.ThrowIfNull(rule);

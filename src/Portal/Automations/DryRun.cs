@@ -34,21 +34,19 @@ internal sealed class DryRun(IDbContextFactory<PortalDbContext> dbFactory, TimeP
         }
 
         var watch = Stopwatch.StartNew();
-        var rule = CompiledRule.From(new AutomationRule
+        var tried = new AutomationRule
         {
             OrganizationId = draft.OrganizationId,
-            Name = draft.Name,
-            Enabled = true,
-            Mode = AutomationMode.DryRunOnly,
-            Projects = draft.Projects,
-            Triggers = string.Join(',', draft.Triggers),
-            Match = draft.Match,
-            Conditions = RuleJson.Write(draft.Conditions),
-            Actions = RuleJson.Write(draft.Actions),
-            ActionsPerMinute = draft.ActionsPerMinute,
+            Name = "",
+            Triggers = "",
+            Conditions = "[]",
+            Actions = "[]",
             CreatedBy = "dry run",
             CreatedAt = time.GetUtcNow(),
-        });
+        };
+        draft.ApplyTo(tried);
+        (tried.Enabled, tried.Mode) = (true, AutomationMode.DryRunOnly);
+        var rule = CompiledRule.From(tried);
         var since = time.GetUtcNow().AddDays(-Math.Clamp(days, 1, MaxDays));
         var resources = draft.Triggers.Select(t => t.Split('.')[0]).Distinct().ToList();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -83,12 +81,11 @@ internal sealed class DryRun(IDbContextFactory<PortalDbContext> dbFactory, TimeP
                 }
 
                 var minute = delivery.ReceivedAt.ToUnixTimeSeconds() / 60;
-                var counted = rule.Actions.Count(a => a.Kind != ActionKind.Stop);
                 var used = perMinute.GetValueOrDefault(minute);
-                var suppressed = used + counted > draft.ActionsPerMinute;
+                var suppressed = used + rule.CountedActions > draft.ActionsPerMinute;
                 if (!suppressed)
                 {
-                    perMinute[minute] = used + counted;
+                    perMinute[minute] = used + rule.CountedActions;
                 }
 
                 matches.Add(new DryRunMatch(delivery.Id, delivery.ReceivedAt, $"{delivery.Resource}.{delivery.Action}", facts.ShortId ?? facts.Title, verdict.Why, suppressed,

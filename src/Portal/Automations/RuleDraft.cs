@@ -44,6 +44,21 @@ internal sealed record RuleDraft
         };
     }
 
+    /// <summary>Writes the draft into <paramref name="rule"/> as it is stored: the one mapping saving and dry runs share.</summary>
+    public void ApplyTo(AutomationRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        rule.Name = Name.Trim();
+        rule.Enabled = Enabled;
+        rule.Mode = Mode;
+        rule.Projects = string.IsNullOrWhiteSpace(Projects) ? null : string.Join(',', Projects.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        rule.Triggers = string.Join(',', Triggers);
+        rule.Match = Match;
+        rule.Conditions = RuleJson.Write(Conditions);
+        rule.Actions = RuleJson.Write(Actions);
+        rule.ActionsPerMinute = ActionsPerMinute;
+    }
+
     /// <summary>What keeps the rule from being saved, in words for the editor; null when it can be.</summary>
     public string? Problem()
     {

@@ -19,5 +19,8 @@ internal static class RuleJson
     public static IReadOnlyList<ActionResult> Results(string json) =>
         JsonSerializer.Deserialize<List<ActionResult>>(json, Options) ?? [];
 
+    public static IReadOnlyList<RuleVerdict> Verdicts(string json) =>
+        JsonSerializer.Deserialize<List<RuleVerdict>>(json, Options) ?? [];
+
     public static string Write<T>(IReadOnlyList<T> items) => JsonSerializer.Serialize(items, Options);
 }

@@ -299,7 +299,7 @@ public sealed class RunningRulesTests : InstallationTestHost
     {
         await using var db = Portal.OpenDatabase();
         var evaluation = await db.AutomationEvaluations.AsNoTracking().SingleAsync(e => e.DeliveryId == deliveryId, Cancel);
-        return JsonSerializer.Deserialize<List<RuleVerdict>>(evaluation.Results, RuleJson.Options)!;
+        return [.. RuleJson.Verdicts(evaluation.Results)];
     }
 
     // The same delivery as another Sentry App's change (or this portal's own) reports it.
