@@ -21,6 +21,21 @@ public static class OrganizationReassignment
         await db.ServiceHooks.Where(h => h.OrganizationId == from).ExecuteUpdateAsync(s => s.SetProperty(h => h.OrganizationId, to), cancellationToken);
         await db.OrganizationPeople.Where(p => p.OrganizationId == from).ExecuteUpdateAsync(s => s.SetProperty(p => p.OrganizationId, to), cancellationToken);
         await db.WebhookDeliveries.Where(d => d.OrganizationId == from).ExecuteUpdateAsync(s => s.SetProperty(d => d.OrganizationId, to), cancellationToken);
+        await db.AutomationRules.Where(r => r.OrganizationId == from).ExecuteUpdateAsync(s => s.SetProperty(r => r.OrganizationId, to), cancellationToken);
+        await db.AutomationRuns.Where(r => r.OrganizationId == from).ExecuteUpdateAsync(s => s.SetProperty(r => r.OrganizationId, to), cancellationToken);
+        await db.AutomationEvaluations.Where(e => e.OrganizationId == from).ExecuteUpdateAsync(s => s.SetProperty(e => e.OrganizationId, to), cancellationToken);
+        await db.AutomationSightings.Where(e => e.OrganizationId == from).ExecuteUpdateAsync(s => s.SetProperty(e => e.OrganizationId, to), cancellationToken);
+
+        // One CODEOWNERS per organization: the real organization's own file wins over the provisional one's.
+        if (await db.CodeOwnersFiles.AnyAsync(f => f.OrganizationId == to, cancellationToken))
+        {
+            await db.CodeOwnersFiles.Where(f => f.OrganizationId == from).ExecuteDeleteAsync(cancellationToken);
+        }
+        else
+        {
+            await db.CodeOwnersFiles.Where(f => f.OrganizationId == from).ExecuteUpdateAsync(s => s.SetProperty(f => f.OrganizationId, to), cancellationToken);
+        }
+
         await db.Organizations.Where(o => o.Id == from).ExecuteDeleteAsync(cancellationToken);
     }
 }

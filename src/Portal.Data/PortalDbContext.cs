@@ -40,6 +40,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
 
     public DbSet<AutomationEvaluation> AutomationEvaluations => Set<AutomationEvaluation>();
 
+    public DbSet<AutomationSighting> AutomationSightings => Set<AutomationSighting>();
+
     public DbSet<CodeOwnersFile> CodeOwnersFiles => Set<CodeOwnersFile>();
 
     /// <summary>

@@ -184,13 +184,27 @@ namespace Portal.Data.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<long?>("ActedAt")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("ActionCount")
                         .HasColumnType("integer");
+
+                    b.Property<string>("Actions")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
 
                     b.Property<long>("At")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
                     b.Property<long>("DeliveryId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("NextAttemptAt")
                         .HasColumnType("bigint");
 
                     b.Property<long>("OrganizationId")
@@ -211,12 +225,46 @@ namespace Portal.Data.Postgres.Migrations
 
                     b.HasIndex("DeliveryId");
 
+                    b.HasIndex("NextAttemptAt");
+
+                    b.HasIndex("RuleId", "ActedAt");
+
                     b.HasIndex("RuleId", "At");
 
                     b.HasIndex("RuleId", "DeliveryId")
                         .IsUnique();
 
                     b.ToTable("AutomationRuns", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.AutomationSighting", b =>
+                {
+                    b.Property<int>("RuleId")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("DeliveryId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("EventId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long?>("IssueId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("RuleId", "DeliveryId");
+
+                    b.HasIndex("OrganizationId", "At");
+
+                    b.HasIndex("RuleId", "At");
+
+                    b.ToTable("AutomationSightings", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.CodeMapping", b =>
@@ -828,6 +876,15 @@ namespace Portal.Data.Postgres.Migrations
                         .IsRequired();
 
                     b.Navigation("Rule");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.AutomationSighting", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.AutomationRule", null)
+                        .WithMany()
+                        .HasForeignKey("RuleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.CodeMapping", b =>

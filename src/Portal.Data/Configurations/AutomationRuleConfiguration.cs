@@ -34,10 +34,15 @@ internal sealed class AutomationRunConfiguration : IEntityTypeConfiguration<Auto
         // At most once per (rule, delivery), whichever instance or retry gets there first.
         builder.HasIndex(r => new { r.RuleId, r.DeliveryId }).IsUnique();
 
-        // The storm limit counts a rule's recent actions in its organization.
+        // The pages list a rule's recent runs; the storm limit counts the actions of those that acted in its window.
         builder.HasIndex(r => new { r.RuleId, r.At });
+        builder.HasIndex(r => new { r.RuleId, r.ActedAt });
         builder.HasIndex(r => r.DeliveryId);
+
+        // The worker takes the due runs in order.
+        builder.HasIndex(r => r.NextAttemptAt);
         builder.HasOne(r => r.Rule).WithMany().HasForeignKey(r => r.RuleId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(r => r.Actions).HasMaxLength(Limits.RuleDefinition);
         builder.Property(r => r.Results).HasMaxLength(Limits.RuleDefinition);
     }
 }
@@ -50,6 +55,21 @@ internal sealed class AutomationEvaluationConfiguration : IEntityTypeConfigurati
         builder.HasKey(e => e.DeliveryId);
         builder.Property(e => e.DeliveryId).ValueGeneratedNever();
         builder.HasIndex(e => new { e.OrganizationId, e.At });
+    }
+}
+
+internal sealed class AutomationSightingConfiguration : IEntityTypeConfiguration<AutomationSighting>
+{
+    public void Configure(EntityTypeBuilder<AutomationSighting> builder)
+    {
+        builder.ToTable("AutomationSightings");
+        builder.HasKey(s => new { s.RuleId, s.DeliveryId });
+
+        // Frequency conditions count a rule's sightings in a recent window.
+        builder.HasIndex(s => new { s.RuleId, s.At });
+        builder.HasIndex(s => new { s.OrganizationId, s.At });
+        builder.HasOne<AutomationRule>().WithMany().HasForeignKey(s => s.RuleId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(s => s.EventId).HasMaxLength(64);
     }
 }
 

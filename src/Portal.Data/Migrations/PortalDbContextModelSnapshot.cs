@@ -171,13 +171,27 @@ namespace Portal.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ActedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("ActionCount")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Actions")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("DeliveryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("NextAttemptAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("OrganizationId")
@@ -198,12 +212,46 @@ namespace Portal.Data.Migrations
 
                     b.HasIndex("DeliveryId");
 
+                    b.HasIndex("NextAttemptAt");
+
+                    b.HasIndex("RuleId", "ActedAt");
+
                     b.HasIndex("RuleId", "At");
 
                     b.HasIndex("RuleId", "DeliveryId")
                         .IsUnique();
 
                     b.ToTable("AutomationRuns", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.AutomationSighting", b =>
+                {
+                    b.Property<int>("RuleId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DeliveryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EventId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("IssueId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("RuleId", "DeliveryId");
+
+                    b.HasIndex("OrganizationId", "At");
+
+                    b.HasIndex("RuleId", "At");
+
+                    b.ToTable("AutomationSightings", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.CodeMapping", b =>
@@ -799,6 +847,15 @@ namespace Portal.Data.Migrations
                         .IsRequired();
 
                     b.Navigation("Rule");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.AutomationSighting", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.AutomationRule", null)
+                        .WithMany()
+                        .HasForeignKey("RuleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.CodeMapping", b =>

@@ -17,7 +17,8 @@ internal sealed class AutomationReplay(IDbContextFactory<PortalDbContext> dbFact
         ArgumentNullException.ThrowIfNull(scope);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var acted = await scope.Filter(db.AutomationRuns.AsNoTracking(), r => r.OrganizationId)
-            .Where(r => r.DeliveryId == deliveryId && r.Outcome != AutomationRunOutcome.DryRun && r.Outcome != AutomationRunOutcome.Suppressed)
+            .Where(r => r.DeliveryId == deliveryId && r.Outcome != AutomationRunOutcome.DryRun && r.Outcome != AutomationRunOutcome.Suppressed
+                && r.Outcome != AutomationRunOutcome.Cancelled && r.Outcome != AutomationRunOutcome.Pending)
             .Select(r => r.Rule!.Name)
             .ToListAsync(cancellationToken);
         return acted.Count == 0

@@ -17,13 +17,22 @@ internal sealed class CompiledRule
         Rule = rule;
         triggers = [.. Split(rule.Triggers)];
         projects = rule.Projects is { Length: > 0 } list ? new HashSet<string>(Split(list), StringComparer.OrdinalIgnoreCase) : null;
-        checks = [.. conditions.Select(ConditionCheck.Create)];
+        checks = [.. conditions.Where(c => c.Kind != ConditionKind.Frequency).Select(ConditionCheck.Create)];
+        Frequencies = [.. conditions.Where(c => c.Kind == ConditionKind.Frequency)];
         Actions = RuleJson.Actions(rule.Actions);
     }
 
     public AutomationRule Rule { get; }
 
     public IReadOnlyList<RuleAction> Actions { get; }
+
+    /// <summary>
+    /// Its frequency conditions: they must hold whatever <see cref="AutomationRule.Match"/> says, and are counted over
+    /// the rule's sightings (deliveries that met its other conditions) once <see cref="Evaluate"/> has matched.
+    /// </summary>
+    public IReadOnlyList<RuleCondition> Frequencies { get; }
+
+    public bool IsTriggeredBy(string trigger) => triggers.Contains(trigger);
 
     /// <summary>How many of its actions count against the rule's limit: all but "stop", which acts on nothing.</summary>
     public int CountedActions => Actions.Count(a => a.Kind != ActionKind.Stop);
@@ -34,7 +43,10 @@ internal sealed class CompiledRule
         return new CompiledRule(rule, RuleJson.Conditions(rule.Conditions));
     }
 
-    /// <summary>Whether the rule applies to <paramref name="facts"/>; when not, the first reason it does not.</summary>
+    /// <summary>
+    /// Whether the rule applies to <paramref name="facts"/> (before its <see cref="Frequencies"/>); when not, the first
+    /// reason it does not.
+    /// </summary>
     public RuleVerdict Evaluate(EventFacts facts)
     {
         ArgumentNullException.ThrowIfNull(facts);

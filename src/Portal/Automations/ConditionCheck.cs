@@ -48,6 +48,7 @@ internal sealed class ConditionCheck
             ConditionKind.Level when condition.Value is null || !RuleVocabulary.Levels.ContainsKey(condition.Value) => $"\"{condition.Value}\" is not a level (debug, info, warning, error, fatal).",
             ConditionKind.Issue when condition.Field is not ("first_seen" or "regression" or "unassigned" or "assigned_to") => $"\"{condition.Field}\" is not an issue state (first_seen, regression, unassigned, assigned_to).",
             ConditionKind.Issue when condition.Field == "assigned_to" && string.IsNullOrWhiteSpace(condition.Value) => "Say who: a user's id, email or name, or team:<id>.",
+            ConditionKind.Frequency => RuleFrequency.Problem(condition),
             _ => null,
         };
     }
@@ -71,6 +72,7 @@ internal sealed class ConditionCheck
             ConditionKind.Tag => Values(facts.Tag(Condition.Field!), $"tag {Condition.Field}"),
             ConditionKind.Level => LevelTest(facts),
             ConditionKind.Issue => IssueTest(facts),
+            ConditionKind.Frequency => (false, "a frequency is counted from stored deliveries, not from one delivery"),
             _ => (false, "unknown condition"),
         };
     }

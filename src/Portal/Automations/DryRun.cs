@@ -10,22 +10,28 @@ namespace Portal.Automations;
 /// <summary>
 /// Tries a rule on stored deliveries of its organization (the last days, at most <see cref="MaxDeliveries"/>) without
 /// any side effect: which would have matched, what each would have done, and how many runs the rule's limit would
-/// have suppressed, counting its actions per minute of arrival.
+/// have suppressed. Judged as live processing judges (deliveries a Sentry App caused run no rules; frequencies count
+/// the rule's own sightings among these deliveries; the limit is a sliding minute), oldest first, streamed.
 /// </summary>
-internal sealed class DryRun(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time)
+internal sealed class DryRun(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time) : IDisposable
 {
     public const int MaxDeliveries = 10_000;
     public const int MaxDays = 30;
 
     private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 64 };
 
+    // A dry run reads up to 10,000 bodies: two at a time on this instance, the rest wait their turn.
+    private readonly SemaphoreSlim running = new(2, 2);
+
+    public void Dispose() => running.Dispose();
+
     public async Task<DryRunResult> RunAsync(AccessScope scope, RuleDraft draft, int days, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(draft);
-        if (!scope.Includes(draft.OrganizationId))
+        if (!scope.CanManage(draft.OrganizationId))
         {
-            return DryRunResult.Refused("Pick one of your organizations.");
+            return DryRunResult.Refused("Pick one of the organizations whose integrations you manage.");
         }
 
         if (draft.Problem() is { } problem)
@@ -33,6 +39,19 @@ internal sealed class DryRun(IDbContextFactory<PortalDbContext> dbFactory, TimeP
             return DryRunResult.Refused(problem);
         }
 
+        await running.WaitAsync(cancellationToken);
+        try
+        {
+            return await TryAsync(draft, days, cancellationToken);
+        }
+        finally
+        {
+            running.Release();
+        }
+    }
+
+    private async Task<DryRunResult> TryAsync(RuleDraft draft, int days, CancellationToken cancellationToken)
+    {
         var watch = Stopwatch.StartNew();
         var tried = new AutomationRule
         {
@@ -50,17 +69,34 @@ internal sealed class DryRun(IDbContextFactory<PortalDbContext> dbFactory, TimeP
         var since = time.GetUtcNow().AddDays(-Math.Clamp(days, 1, MaxDays));
         var resources = draft.Triggers.Select(t => t.Split('.')[0]).Distinct().ToList();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var deliveries = await db.WebhookDeliveries.AsNoTracking()
-            .Where(d => d.OrganizationId == draft.OrganizationId && d.ReceivedAt >= since && resources.Contains(d.Resource))
-            .OrderByDescending(d => d.Id).Take(MaxDeliveries)
-            .ToListAsync(cancellationToken);
+        var inRange = db.WebhookDeliveries.AsNoTracking()
+            .Where(d => d.OrganizationId == draft.OrganizationId && d.ReceivedAt >= since && resources.Contains(d.Resource));
 
+        // The newest MaxDeliveries, read oldest first (as they arrived) without holding them all.
+        var ids = await inRange.OrderByDescending(d => d.Id).Select(d => d.Id).Take(MaxDeliveries).ToListAsync(cancellationToken);
+        if (ids.Count == 0)
+        {
+            return new DryRunResult(null, 0, false, [], watch.Elapsed);
+        }
+
+        var first = ids[^1];
+        var deliveries = inRange.Where(d => d.Id >= first).OrderBy(d => d.Id)
+            .Select(d => new { d.Id, d.Resource, d.Action, d.ReceivedAt, d.Body })
+            .AsAsyncEnumerable();
         var matches = new List<DryRunMatch>();
-        var perMinute = new Dictionary<long, int>();
+        var sightings = new List<AutomationSighting>();
+        var acted = new Queue<(DateTimeOffset At, int Actions)>();
+        var inWindow = 0;
         var considered = 0;
-        foreach (var delivery in deliveries.OrderBy(d => d.Id))
+        await foreach (var delivery in deliveries.WithCancellation(cancellationToken))
         {
             considered++;
+            var trigger = $"{delivery.Resource}.{delivery.Action}";
+            if (!rule.IsTriggeredBy(trigger))
+            {
+                continue;
+            }
+
             JsonDocument document;
             try
             {
@@ -74,26 +110,56 @@ internal sealed class DryRun(IDbContextFactory<PortalDbContext> dbFactory, TimeP
             using (document)
             {
                 var facts = EventFacts.From(delivery.Resource, delivery.Action, document.RootElement);
+                if (RuleMatching.CausedByAnApp(facts) is not null)
+                {
+                    continue;
+                }
+
                 var verdict = rule.Evaluate(facts);
+                if (verdict.Matched && rule.Frequencies.Count > 0)
+                {
+                    var sighting = new AutomationSighting
+                    {
+                        RuleId = 0, DeliveryId = delivery.Id, OrganizationId = draft.OrganizationId,
+                        IssueId = facts.IssueId, EventId = facts.EventId, At = delivery.ReceivedAt,
+                    };
+                    foreach (var condition in rule.Frequencies)
+                    {
+                        var (passed, why) = RuleFrequency.Test(condition, sighting, sightings);
+                        verdict = passed ? verdict with { Why = $"{verdict.Why}; {why}" } : verdict with { Matched = false, Why = why };
+                        if (!passed)
+                        {
+                            break;
+                        }
+                    }
+
+                    sightings.Add(sighting);
+                }
+
                 if (!verdict.Matched)
                 {
                     continue;
                 }
 
-                var minute = delivery.ReceivedAt.ToUnixTimeSeconds() / 60;
-                var used = perMinute.GetValueOrDefault(minute);
-                var suppressed = used + rule.CountedActions > draft.ActionsPerMinute;
-                if (!suppressed)
+                // The runner's sliding minute: the actions of the runs that acted in the minute before this one.
+                while (acted.Count > 0 && acted.Peek().At <= delivery.ReceivedAt - AutomationRunner.LimitWindow)
                 {
-                    perMinute[minute] = used + rule.CountedActions;
+                    inWindow -= acted.Dequeue().Actions;
                 }
 
-                matches.Add(new DryRunMatch(delivery.Id, delivery.ReceivedAt, $"{delivery.Resource}.{delivery.Action}", facts.ShortId ?? facts.Title, verdict.Why, suppressed,
+                var suppressed = inWindow + rule.CountedActions > draft.ActionsPerMinute;
+                if (!suppressed)
+                {
+                    acted.Enqueue((delivery.ReceivedAt, rule.CountedActions));
+                    inWindow += rule.CountedActions;
+                }
+
+                matches.Add(new DryRunMatch(delivery.Id, delivery.ReceivedAt, trigger, facts.ShortId ?? facts.Title, verdict.Why, suppressed,
                     [.. rule.Actions.Select(a => AutomationActions.Describe(a, draft.Name, facts))]));
             }
         }
 
-        return new DryRunResult(null, considered, deliveries.Count == MaxDeliveries, matches, watch.Elapsed);
+        return new DryRunResult(null, considered, ids.Count == MaxDeliveries, matches, watch.Elapsed);
     }
 }
 

@@ -15,6 +15,7 @@ internal sealed class EventFacts
     private readonly JsonElement eventObject;
     private readonly JsonElement issue;
     private readonly JsonElement assignee;
+    private readonly JsonElement data;
 
     private EventFacts(string trigger, JsonElement root)
     {
@@ -22,6 +23,7 @@ internal sealed class EventFacts
         var data = root.ObjectOf("data");
         eventObject = data.ObjectOf("error") is { ValueKind: JsonValueKind.Object } error ? error : data.ObjectOf("event");
         issue = data.ObjectOf("issue");
+        this.data = data;
         assignee = data.ObjectOf("assignee");
         Actor = root.ObjectOf("actor");
     }
@@ -36,8 +38,14 @@ internal sealed class EventFacts
 
     public bool HasIssue => issue.ValueKind == JsonValueKind.Object;
 
-    /// <summary>Sentry's issue id: the issue's own, or the event's <c>issue_id</c> (a string in event payloads).</summary>
-    public long? IssueId => HasIssue ? issue.IdOf("id") : eventObject.IdOf("issue_id");
+    /// <summary>
+    /// Sentry's issue id: the issue's own, the event's <c>issue_id</c> (a string in event payloads), or what a comment
+    /// (<c>data.issue_id</c>) or Seer (<c>data.group_id</c>) delivery names.
+    /// </summary>
+    public long? IssueId => HasIssue ? issue.IdOf("id") : eventObject.IdOf("issue_id") ?? data.IdOf("issue_id") ?? data.IdOf("group_id");
+
+    /// <summary>Sentry's event id, in deliveries that carry an event.</summary>
+    public string? EventId => eventObject.StringOf("event_id");
 
     /// <summary>The issue's short id (<c>FRONT-END-9</c>), only in issue payloads.</summary>
     public string? ShortId => issue.StringOf("shortId");

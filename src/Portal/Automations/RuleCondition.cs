@@ -3,8 +3,9 @@ using System.Text.Json.Serialization;
 namespace Portal.Automations;
 
 /// <summary>
-/// One "if" of a rule, as stored (JSON) and edited. <see cref="Field"/> is the attribute, the tag key or the issue
-/// state, depending on <see cref="Kind"/>; <see cref="Value"/> what it is compared with.
+/// One "if" of a rule, as stored (JSON) and edited. <see cref="Field"/> is the attribute, the tag key, the issue
+/// state or what a frequency counts, depending on <see cref="Kind"/>; <see cref="Value"/> what it is compared with
+/// (for a frequency, the count to exceed within <see cref="Minutes"/>).
 /// </summary>
 internal sealed record RuleCondition
 {
@@ -15,6 +16,9 @@ internal sealed record RuleCondition
     public MatchOperator Operator { get; init; }
 
     public string? Value { get; init; }
+
+    /// <summary>A frequency's window in minutes.</summary>
+    public int? Minutes { get; init; }
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<ConditionKind>))]
@@ -35,6 +39,13 @@ internal enum ConditionKind
     /// <summary>The issue's state: <c>first_seen</c>, <c>regression</c>, <c>unassigned</c>, <c>assigned_to</c>.</summary>
     [JsonStringEnumMemberName("issue")]
     Issue,
+
+    /// <summary>
+    /// More than <see cref="RuleCondition.Value"/> deliveries that met the rule's other conditions within
+    /// <see cref="RuleCondition.Minutes"/>: <c>issue_events</c> (events of this issue) or <c>distinct_issues</c>.
+    /// </summary>
+    [JsonStringEnumMemberName("frequency")]
+    Frequency,
 }
 
 /// <summary>Sentry's match types (<c>src/sentry/rules/match.py</c>), by their codes, plus a regular expression.</summary>

@@ -33,9 +33,11 @@ internal sealed class DeliveryDetails(
     /// <summary>
     /// Runs the handlers again for a stored delivery (after a fix, or to resend its effects): the row goes back to
     /// Pending, marked as a replay, through the single writer like every other state change. Only a role that may
-    /// manage the organization's integrations replays (it reaches Sentry again); an orphan is operators' only.
+    /// manage the organization's integrations replays (it reaches Sentry again); an orphan is operators' only. What the
+    /// person chose to repeat (<paramref name="repeat"/>, see <see cref="IReplayConsequence"/>) is allowed only once
+    /// the replay is.
     /// </summary>
-    public async Task<bool> ReplayAsync(long id, AccessScope scope, CancellationToken cancellationToken)
+    public async Task<bool> ReplayAsync(long id, AccessScope scope, CancellationToken cancellationToken, IReadOnlyList<IReplayConsequence>? repeat = null)
     {
         ArgumentNullException.ThrowIfNull(scope);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -50,6 +52,11 @@ internal sealed class DeliveryDetails(
         delivery.Attempts = 0;
         delivery.NextAttemptAt = time.GetUtcNow();
         delivery.LastError = null;
+
+        foreach (var consequence in repeat ?? [])
+        {
+            await consequence.AllowAgainAsync(id, scope, cancellationToken);
+        }
 
         // Unconditional, and it ends any claim: an instance still working on the old attempt has its outcome dropped.
         delivery.ClaimedBy = null;

@@ -53,6 +53,7 @@ internal sealed partial class ProcessingPass(
 
         var known = await DeliveryAnomalies.InstallationsOfAsync(db, due, stoppingToken);
         await anomalies.ReportReusedRequestIdsAsync(db, due, stoppingToken);
+        var passes = steps.Select(step => step.BeginPass()).ToList();
         var done = new List<WebhookDelivery>(due.Count);
         foreach (var delivery in due)
         {
@@ -62,8 +63,14 @@ internal sealed partial class ProcessingPass(
                 break;
             }
 
-            await ProcessAsync(db, delivery, known);
+            await ProcessAsync(db, delivery, known, passes);
             done.Add(delivery);
+        }
+
+        // What the steps decided is stored first: should that fail, the batch is due again and decided again.
+        foreach (var stepPass in passes)
+        {
+            await stepPass.CompleteAsync(CancellationToken.None);
         }
 
         // Outcomes go through the single writer, so processing never contends with the ingest for the write lock.
@@ -98,7 +105,8 @@ internal sealed partial class ProcessingPass(
         return await DeliveryClaims.NextDue(db).FirstOrDefaultAsync(cancellationToken);
     }
 
-    private async Task ProcessAsync(PortalDbContext db, WebhookDelivery delivery, Dictionary<Guid, DeliveryAnomalies.KnownInstallation> known)
+    private async Task ProcessAsync(
+        PortalDbContext db, WebhookDelivery delivery, Dictionary<Guid, DeliveryAnomalies.KnownInstallation> known, List<IDeliveryStepPass> passes)
     {
         delivery.Attempts++;
 
@@ -130,7 +138,7 @@ internal sealed partial class ProcessingPass(
             var attention = outcome.Attention;
             if (webhook is not null && delivery.OrganizationId is { } organizationId)
             {
-                foreach (var step in steps)
+                foreach (var step in passes)
                 {
                     using var timeout = new CancellationTokenSource(ProcessingSchedule.HandlerTimeout, time);
                     var stepAttention = await step.RunAsync(webhook, organizationId, timeout.Token);

@@ -72,11 +72,13 @@ public sealed class ForwardingRulesTests : InstallationTestHost
         var body = SampleFor(installation, "webhook.error.created.json", "820000001");
 
         await SendDeliveryAsync("error", body);
-        var failed = await Portal.ProcessedDeliveryAsync(body, DeliveryState.Retrying);
-        Assert.Contains("→ 500", failed.LastError, StringComparison.Ordinal);
-        Time.Advance(failed.NextAttemptAt - Time.GetUtcNow() + TimeSpan.FromSeconds(1));
-        Portal.Services.GetRequiredService<Portal.Webhooks.WorkSignal>().Notify();
         await Portal.ProcessedDeliveryAsync(body);
+        var failed = Assert.Single(await Portal.SettledRunsAsync(1));
+        Assert.Equal(AutomationRunOutcome.Failed, failed.Outcome);
+        Assert.Contains("→ 500", RuleJson.Results(failed.Results)[0].Detail, StringComparison.Ordinal);
+        Time.Advance(failed.NextAttemptAt!.Value - Time.GetUtcNow() + TimeSpan.FromSeconds(1));
+        await Eventually.TrueAsync(() => Task.FromResult(received.Count == 2), "the forward tried again");
+        await Portal.SettledRunsAsync(1);
 
         var attempts = received.ToList();
         Assert.Equal(2, attempts.Count);
@@ -103,10 +105,12 @@ public sealed class ForwardingRulesTests : InstallationTestHost
         var body = SampleFor(installation, "webhook.error.created.json", "820000002");
 
         await SendDeliveryAsync("error", body);
-        var failed = await Portal.ProcessedDeliveryAsync(body, DeliveryState.Retrying);
+        await Portal.ProcessedDeliveryAsync(body);
+        var failed = RuleJson.Results(Assert.Single(await Portal.SettledRunsAsync(1)).Results)[0];
 
-        Assert.Contains("302 in", failed.LastError, StringComparison.Ordinal);
-        Assert.Contains("a redirect, not followed", failed.LastError, StringComparison.Ordinal);
+        Assert.Equal(ActionResult.Failed, failed.Status);
+        Assert.Contains("302 in", failed.Detail, StringComparison.Ordinal);
+        Assert.Contains("a redirect, not followed", failed.Detail, StringComparison.Ordinal);
         Assert.Equal(["/moved"], received.Select(r => r.Path));
     }
 

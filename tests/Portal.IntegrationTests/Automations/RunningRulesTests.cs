@@ -36,10 +36,10 @@ public sealed class RunningRulesTests : InstallationTestHost
 
         await SendDeliveryAsync("error", body);
         var delivery = await Portal.ProcessedDeliveryAsync(body);
+        var run = Assert.Single(await Portal.SettledRunsAsync(1));
 
         Assert.Equal([$"Triaged {IssueId} by Triage division errors (production, error)"], issue.Comments.Select(c => c.Text));
         Assert.Equal(("team:7", "high", "unresolved"), (issue.Assignee, issue.Priority, issue.Status));
-        var run = Assert.Single(await RunsAsync());
         Assert.Equal((acting, delivery.Id, AutomationRunOutcome.Acted, 3), (run.RuleId, run.DeliveryId, run.Outcome, run.ActionCount));
         Assert.All(RuleJson.Results(run.Results), result => Assert.Equal(ActionResult.Done, result.Status));
         var verdicts = await VerdictsAsync(delivery.Id);
@@ -55,6 +55,7 @@ public sealed class RunningRulesTests : InstallationTestHost
         var body = ErrorFor(installation, "810000002");
         await SendDeliveryAsync("error", body);
         var delivery = await Portal.ProcessedDeliveryAsync(body);
+        await Portal.SettledRunsAsync(1);
 
         // What a replay, a lapsed claim or a restart does: the delivery is due again and processed again.
         await using (var db = Portal.OpenDatabase())
@@ -66,8 +67,8 @@ public sealed class RunningRulesTests : InstallationTestHost
         Portal.Services.GetRequiredService<Portal.Webhooks.WorkSignal>().Notify();
         await Eventually.TrueAsync(async () => (await Portal.FindDeliveryAsync(body))?.Attempts == 2 && (await Portal.FindDeliveryAsync(body))?.State == DeliveryState.Processed, "the second processing");
 
+        Assert.Single(await Portal.SettledRunsAsync(1));
         Assert.Single(issue.Comments);
-        Assert.Single(await RunsAsync());
     }
 
     [Fact]
@@ -78,6 +79,7 @@ public sealed class RunningRulesTests : InstallationTestHost
         var body = ErrorFor(installation, "810000011");
         await SendDeliveryAsync("error", body);
         var delivery = await Portal.ProcessedDeliveryAsync(body);
+        await Portal.SettledRunsAsync(1);
         var scope = AccessScope.Managing(installation.OrganizationId);
         var replay = Service<Portal.Dashboard.IReplayConsequence>();
         var details = Service<Portal.Dashboard.DeliveryDetails>();
@@ -93,11 +95,10 @@ public sealed class RunningRulesTests : InstallationTestHost
 
         // "Replay and run them again": the comment is sent again, and Sentry — as it does with the same text within an
         // hour — refuses it, which is recorded rather than retried until the delivery is dead.
-        await replay.AllowAgainAsync(delivery.Id, scope, Cancel);
-        Assert.True(await details.ReplayAsync(delivery.Id, scope, Cancel));
+        Assert.True(await details.ReplayAsync(delivery.Id, scope, Cancel, [replay]));
         await Eventually.TrueAsync(() => Task.FromResult(Sentry.Requests.Count(r => r.Method == "POST" && r.Path.EndsWith("/comments/", StringComparison.Ordinal)) == 2), "the comment sent again");
         var again = await Portal.ProcessedDeliveryAsync(body);
-        var result = Assert.Single(RuleJson.Results(Assert.Single(await RunsAsync()).Results));
+        var result = Assert.Single(RuleJson.Results(Assert.Single(await Portal.SettledRunsAsync(1)).Results));
         Assert.Equal((ActionResult.Skipped, "Sentry refused it: You have already posted that comment."), (result.Status, result.Detail));
         Assert.Single(issue.Comments);
         Assert.Equal(DeliveryState.Processed, again.State);
@@ -114,6 +115,7 @@ public sealed class RunningRulesTests : InstallationTestHost
 
         await SendDeliveryAsync("issue", body);
         var delivery = await Portal.ProcessedDeliveryAsync(body);
+        await Portal.SettledRunsAsync(1);
 
         Assert.Equal(["New: FRONT-END-9 [error] []"], issue.Comments.Select(c => c.Text));
         Assert.True(Assert.Single(await VerdictsAsync(delivery.Id)).Matched);
@@ -150,10 +152,11 @@ public sealed class RunningRulesTests : InstallationTestHost
 
         await SendDeliveryAsync("error", first);
         await Portal.ProcessedDeliveryAsync(first);
+        await Portal.SettledRunsAsync(1);
         await SendDeliveryAsync("error", second);
         await Portal.ProcessedDeliveryAsync(second);
 
-        Assert.Equal([AutomationRunOutcome.Acted, AutomationRunOutcome.Suppressed], (await RunsAsync()).Select(r => r.Outcome));
+        Assert.Equal([AutomationRunOutcome.Acted, AutomationRunOutcome.Suppressed], (await Portal.SettledRunsAsync(2)).Select(r => r.Outcome));
         Assert.Single(issue.Comments);
 
         // A minute later the rule acts again.
@@ -161,11 +164,11 @@ public sealed class RunningRulesTests : InstallationTestHost
         var third = ErrorFor(installation, "810000006");
         await SendDeliveryAsync("error", third);
         await Portal.ProcessedDeliveryAsync(third);
-        Assert.Equal([AutomationRunOutcome.Acted, AutomationRunOutcome.Suppressed, AutomationRunOutcome.Acted], (await RunsAsync()).Select(r => r.Outcome));
+        Assert.Equal([AutomationRunOutcome.Acted, AutomationRunOutcome.Suppressed, AutomationRunOutcome.Acted], (await Portal.SettledRunsAsync(3)).Select(r => r.Outcome));
     }
 
     [Fact]
-    public async Task Failed_actions_are_retried_with_the_delivery_and_the_ones_that_worked_are_not_repeated()
+    public async Task Failed_actions_are_retried_on_the_delivery_schedule_and_the_ones_that_worked_are_not_repeated()
     {
         var (installation, issue) = await InstallWithIssueAsync("retry-org");
         await AddRuleAsync(installation, "Two steps", [ZeroDivision],
@@ -175,22 +178,92 @@ public sealed class RunningRulesTests : InstallationTestHost
         Sentry.Down = true;
 
         await SendDeliveryAsync("error", body);
-        var failed = await Portal.ProcessedDeliveryAsync(body, DeliveryState.Retrying);
-        Assert.Contains("Automation actions failed", failed.LastError, StringComparison.Ordinal);
-        var run = Assert.Single(await RunsAsync());
-        Assert.Equal(AutomationRunOutcome.Failed, run.Outcome);
+        var delivery = await Portal.ProcessedDeliveryAsync(body);
+        var run = Assert.Single(await Portal.SettledRunsAsync(1));
+
+        // The delivery itself is done; the run waits for its next attempt, saying what failed.
+        Assert.Equal(DeliveryState.Processed, delivery.State);
+        Assert.Equal((AutomationRunOutcome.Failed, 1), (run.Outcome, run.Attempts));
+        Assert.Equal(Time.GetUtcNow() + TimeSpan.FromSeconds(1), run.NextAttemptAt);
         Assert.Equal([ActionResult.Done, ActionResult.Failed], RuleJson.Results(run.Results).Select(r => r.Status));
 
         Sentry.Down = false;
-        Time.Advance(failed.NextAttemptAt - Time.GetUtcNow() + TimeSpan.FromSeconds(1));
-        Portal.Services.GetRequiredService<Portal.Webhooks.WorkSignal>().Notify();
-        await Portal.ProcessedDeliveryAsync(body);
+        Time.Advance(TimeSpan.FromSeconds(2));
+        await Eventually.TrueAsync(async () => (await RunsAsync()).Single().Outcome == AutomationRunOutcome.Acted, "the failed action retried");
 
         Assert.Equal(["ticket made"], issue.Comments.Select(c => c.Text));
         await using var db = Portal.OpenDatabase();
         var ticket = Assert.Single(await db.Tickets.ToListAsync(Cancel));
         Assert.Equal(("ZeroDivisionError: division by zero", TicketPriority.High), (ticket.Title, ticket.Priority));
-        Assert.Equal(AutomationRunOutcome.Acted, Assert.Single(await RunsAsync()).Outcome);
+        Assert.Equal(2, (await RunsAsync()).Single().Attempts);
+    }
+
+    [Fact]
+    public async Task A_retry_runs_the_actions_the_rule_matched_with_even_after_an_edit_and_none_once_the_rule_is_off()
+    {
+        var (installation, issue) = await InstallWithIssueAsync("edited-org");
+        var rule = await AddRuleAsync(installation, "Edited", [ZeroDivision],
+            new RuleAction { Kind = ActionKind.SetPriority, Value = "high" },
+            new RuleAction { Kind = ActionKind.Comment, Text = "as matched" });
+        var first = ErrorFor(installation, "810000013");
+        var second = ErrorFor(installation, "810000014");
+        Sentry.Down = true;
+        await SendDeliveryAsync("error", first);
+        await Portal.ProcessedDeliveryAsync(first);
+        await SendDeliveryAsync("error", second);
+        await Portal.ProcessedDeliveryAsync(second);
+        await Portal.SettledRunsAsync(2);
+
+        // Reordered and reworded in between: the first run still does what it matched with.
+        await using (var db = Portal.OpenDatabase())
+        {
+            await db.AutomationRules.Where(r => r.Id == rule).ExecuteUpdateAsync(s => s.SetProperty(r => r.Actions,
+                RuleJson.Write([new RuleAction { Kind = ActionKind.Comment, Text = "edited" }, new RuleAction { Kind = ActionKind.SetStatus, Value = "ignored" }])), Cancel);
+        }
+
+        Sentry.Down = false;
+        Time.Advance(TimeSpan.FromSeconds(2));
+        await Eventually.TrueAsync(async () => (await RunsAsync()).All(r => r.Outcome == AutomationRunOutcome.Acted), "both runs retried");
+        Assert.Equal(["as matched"], issue.Comments.Select(c => c.Text).Distinct());
+        Assert.Equal(("high", "unresolved"), (issue.Priority, issue.Status));
+
+        // Turned off while a run waits: it does nothing, and says why.
+        var third = ErrorFor(installation, "810000015");
+        Sentry.Down = true;
+        await SendDeliveryAsync("error", third);
+        await Portal.ProcessedDeliveryAsync(third);
+        await Portal.SettledRunsAsync(3);
+        await using (var db = Portal.OpenDatabase())
+        {
+            await db.AutomationRules.Where(r => r.Id == rule).ExecuteUpdateAsync(s => s.SetProperty(r => r.Enabled, false), Cancel);
+        }
+
+        Sentry.Down = false;
+        Time.Advance(TimeSpan.FromSeconds(2));
+        await Eventually.TrueAsync(async () => (await RunsAsync())[2].Outcome == AutomationRunOutcome.Cancelled, "the waiting run cancelled");
+        Assert.Contains(RuleJson.Results((await RunsAsync())[2].Results), r => r.Detail.StartsWith("not run: the rule was turned off", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_rule_that_goes_live_after_dry_running_acts_on_a_delivery_it_had_only_dry_run()
+    {
+        var (installation, issue) = await InstallWithIssueAsync("live-org");
+        var rule = await AddRuleAsync(installation, "Try, then act", [ZeroDivision], mode: AutomationMode.DryRunOnly,
+            actions: [new RuleAction { Kind = ActionKind.Comment, Text = "now live" }]);
+        var body = ErrorFor(installation, "810000016");
+        await SendDeliveryAsync("error", body);
+        var delivery = await Portal.ProcessedDeliveryAsync(body);
+        Assert.Equal(AutomationRunOutcome.DryRun, Assert.Single(await Portal.SettledRunsAsync(1)).Outcome);
+
+        await using (var db = Portal.OpenDatabase())
+        {
+            await db.AutomationRules.Where(r => r.Id == rule).ExecuteUpdateAsync(s => s.SetProperty(r => r.Mode, AutomationMode.Live), Cancel);
+        }
+
+        Service<RuleBook>().Forget(installation.OrganizationId);
+        Assert.True(await Service<Portal.Dashboard.DeliveryDetails>().ReplayAsync(delivery.Id, AccessScope.Managing(installation.OrganizationId), Cancel));
+        await Eventually.TrueAsync(async () => (await RunsAsync()).Single().Outcome == AutomationRunOutcome.Acted, "the rule acting once live");
+        Assert.Equal(["now live"], issue.Comments.Select(c => c.Text));
     }
 
     [Fact]
@@ -203,6 +276,7 @@ public sealed class RunningRulesTests : InstallationTestHost
 
         await SendDeliveryAsync("error", body);
         var delivery = await Portal.ProcessedDeliveryAsync(body);
+        await Portal.SettledRunsAsync(1);
 
         Assert.Equal(["first"], issue.Comments.Select(c => c.Text));
         Assert.Single(await VerdictsAsync(delivery.Id));
@@ -248,10 +322,11 @@ public sealed class RunningRulesTests : InstallationTestHost
 
         await SendDeliveryAsync("error", body);
         await Portal.ProcessedDeliveryAsync(body);
+        var run = Assert.Single(await Portal.SettledRunsAsync(1));
 
         // The sample's frames: django/core/handlers/base.py (not in app), then checkout/views.py (in app, innermost).
         Assert.Equal("jane@example.com", issue.Assignee);
-        var result = Assert.Single(RuleJson.Results(Assert.Single(await RunsAsync()).Results));
+        var result = Assert.Single(RuleJson.Results(run.Results));
         Assert.Equal("assigned the issue to jane@example.com (checkout/views.py: CODEOWNERS line 2 (checkout/))", result.Detail);
     }
 
