@@ -238,4 +238,14 @@ public sealed class ForwardingTests
         Assert.Equal(shown, ForwardDestinations.Redacted(url));
     }
 
+    [Fact]
+    public void A_dry_run_names_the_destination_without_its_secret_path()
+    {
+        var facts = ConditionCheckTests.FactsOf("error", "created", "{}");
+        var action = new RuleAction { Kind = ActionKind.Forward, Url = "https://hooks.slack.com/services/T000/B000/XXXXSECRET" };
+
+        var described = AutomationActions.Describe(action, "Forward errors", facts);
+
+        Assert.Equal("forward the delivery to https://hooks.slack.com, signed", described.Detail);
+    }
 }
