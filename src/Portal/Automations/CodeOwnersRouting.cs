@@ -36,10 +36,20 @@ internal sealed class CodeOwnersRouting(IDbContextFactory<PortalDbContext> dbFac
             return (null, $"no CODEOWNERS line matches {path}");
         }
 
-        var assignee = match.Owners.Select(CodeOwners.AsAssignee).FirstOrDefault(a => a is not null);
-        return assignee is null
-            ? (null, $"{path}: CODEOWNERS line {match.Line} ({match.Pattern}) names no owner Sentry can assign")
-            : (assignee, $"{path}: CODEOWNERS line {match.Line} ({match.Pattern})");
+        // The line's owners in order: the first Sentry can take, passing over (and saying so) those it cannot.
+        var passedOver = new List<string>();
+        foreach (var owner in match.Owners)
+        {
+            var (assignee, whyNot) = CodeOwners.AsAssignee(owner);
+            if (assignee is not null)
+            {
+                return (assignee, $"{path}: CODEOWNERS line {match.Line} ({match.Pattern}){(passedOver.Count == 0 ? "" : $"; passed over {string.Join("; ", passedOver)}")}");
+            }
+
+            passedOver.Add(whyNot!);
+        }
+
+        return (null, $"{path}: CODEOWNERS line {match.Line} ({match.Pattern}) names no owner Sentry can assign{(passedOver.Count == 0 ? "" : $" ({string.Join("; ", passedOver)})")}");
     }
 
     /// <summary>The organization's CODEOWNERS text, for those who may see it; empty when it has none.</summary>

@@ -75,11 +75,25 @@ public sealed class CodeOwnersTests
     [InlineData("team:12", "team:12")]
     [InlineData("user:7", "user:7")]
     [InlineData("jane@example.com", "jane@example.com")]
-    [InlineData("@jane", "jane")]
+    [InlineData("@jane", null)]
     [InlineData("@acme/payments", null)]
+    [InlineData("team:payments", null)]
+    [InlineData("user:", null)]
+    [InlineData("jane", null)]
+    [InlineData("jane@", null)]
     public void Owners_become_what_sentrys_assignee_field_takes(string owner, string? assignee)
     {
-        Assert.Equal(assignee, CodeOwners.AsAssignee(owner));
+        Assert.Equal(assignee, CodeOwners.AsAssignee(owner).Assignee);
+    }
+
+    [Theory]
+    [InlineData("@jane", "@jane is a GitHub handle; Sentry needs an email, user:<id> or team:<id>")]
+    [InlineData("@acme/payments", "@acme/payments is a GitHub team; Sentry needs team:<id>")]
+    [InlineData("team:payments", "team:payments: Sentry's user: and team: take a numeric id")]
+    [InlineData("jane", "jane is not an email, user:<id> or team:<id>")]
+    public void An_owner_sentry_cannot_take_is_passed_over_with_the_reason(string owner, string why)
+    {
+        Assert.Equal((null, why), CodeOwners.AsAssignee(owner));
     }
 
     [Fact]
