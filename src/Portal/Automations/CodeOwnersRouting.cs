@@ -12,6 +12,9 @@ namespace Portal.Automations;
 /// </summary>
 internal sealed class CodeOwnersRouting(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider time)
 {
+    // webpack:/// before webpack://, so the longer prefix is the one taken.
+    private static readonly string[] FramePrefixes = ["app:///", "webpack:///", "webpack://", "~/"];
+
     /// <summary>Who owns the delivery's code, and how that was decided; or why no one could be found.</summary>
     public async Task<(string? Assignee, string Why)> OwnerOfAsync(long organizationId, EventFacts facts, CancellationToken cancellationToken)
     {
@@ -97,12 +100,30 @@ internal sealed class CodeOwnersRouting(IDbContextFactory<PortalDbContext> dbFac
         return null;
     }
 
-    /// <summary>A frame's file as a repository path: through the most specific code mapping, else as the frame gives it.</summary>
+    /// <summary>
+    /// A frame's file as a repository path: through the most specific code mapping, else as the frame gives it, less
+    /// the URL prefixes bundlers put on frames (<c>app:///</c>, <c>webpack:///</c>, <c>webpack://</c>, <c>~/</c>) and
+    /// leading <c>./</c> and <c>/</c> segments. Only whole segments go: <c>.github/</c> and <c>../</c> are names.
+    /// </summary>
     public static string RepositoryPath(IEnumerable<CodeMapping> mappings, string file, string? project)
     {
         var (frame, _) = StackFrame.Parse(file, "1");
-        return frame is not null && CodeMappingResolver.Resolve(mappings, frame, project) is { } resolved
-            ? resolved.Path
-            : file.Replace('\\', '/').TrimStart('.', '/');
+        if (frame is not null && CodeMappingResolver.Resolve(mappings, frame, project) is { } resolved)
+        {
+            return resolved.Path;
+        }
+
+        var path = file.Replace('\\', '/');
+        if (FramePrefixes.FirstOrDefault(p => path.StartsWith(p, StringComparison.Ordinal)) is { } prefix)
+        {
+            path = path[prefix.Length..];
+        }
+
+        while (path.StartsWith("./", StringComparison.Ordinal) || path.StartsWith('/'))
+        {
+            path = path[(path[0] == '/' ? 1 : 2)..];
+        }
+
+        return path;
     }
 }

@@ -96,6 +96,34 @@ public sealed class CodeOwnersTests
         Assert.Equal((null, why), CodeOwners.AsAssignee(owner));
     }
 
+    [Theory]
+    [InlineData(".github/workflows/ci.yml", ".github/workflows/ci.yml")]
+    [InlineData("../lib/x.py", "../lib/x.py")]
+    [InlineData("./src/x.py", "src/x.py")]
+    [InlineData("././src/x.py", "src/x.py")]
+    [InlineData("/srv/app/x.py", "srv/app/x.py")]
+    [InlineData("//src/x.py", "src/x.py")]
+    [InlineData("app:///src/x.js", "src/x.js")]
+    [InlineData("webpack:///./src/x.js", "src/x.js")]
+    [InlineData("webpack:///src/x.js", "src/x.js")]
+    [InlineData("webpack://src/x.js", "src/x.js")]
+    [InlineData("~/src/x.js", "src/x.js")]
+    [InlineData(".\\src\\x.cs", "src/x.cs")]
+    [InlineData("src/./x.py", "src/./x.py")]
+    public void A_frame_no_mapping_covers_loses_only_its_url_prefix_and_leading_dot_and_slash_segments(string file, string path)
+    {
+        Assert.Equal(path, CodeOwnersRouting.RepositoryPath([], file, null));
+    }
+
+    [Fact]
+    public void A_dot_directory_in_codeowners_matches_the_frame_that_names_it()
+    {
+        var owners = CodeOwners.Parse("/.github/ ci@example.com");
+
+        Assert.Equal(1, owners.Match(CodeOwnersRouting.RepositoryPath([], ".github/workflows/ci.yml", null))?.Line);
+        Assert.Null(owners.Match(CodeOwnersRouting.RepositoryPath([], "github/workflows/ci.yml", null)));
+    }
+
     [Fact]
     public void A_frame_is_routed_by_its_repository_path_through_the_code_mappings()
     {
