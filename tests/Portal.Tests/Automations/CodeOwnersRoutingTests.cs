@@ -7,7 +7,8 @@ using Portal.Tests.TestSupport;
 namespace Portal.Tests.Automations;
 
 /// <summary>
-/// Routing by code owners on a real database: the first owner Sentry can take.
+/// Routing by code owners on a real database: the first owner Sentry can take, and the parsed CODEOWNERS kept until
+/// its stored version changes — by a save on this instance or on another.
 /// </summary>
 public sealed class CodeOwnersRoutingTests : IAsyncLifetime
 {
@@ -51,6 +52,37 @@ public sealed class CodeOwnersRoutingTests : IAsyncLifetime
 
         Assert.Null(assignee);
         Assert.Equal("checkout/views.py: CODEOWNERS line 1 (checkout/) names no owner Sentry can assign (@jane is a GitHub handle; Sentry needs an email, user:<id> or team:<id>)", why);
+    }
+
+    [Fact]
+    public async Task The_parsed_file_is_kept_until_a_save_here_or_on_another_instance_changes_its_version()
+    {
+        var here = NewInstance();
+        var elsewhere = NewInstance();
+        await SaveAsync(here, "checkout/ jane@example.com");
+        Assert.Equal("jane@example.com", (await here.OwnerOfAsync(Organization, facts, Cancel)).Assignee);
+
+        // The text changed under the same version (never done by a save): the cached parse still answers.
+        await using (var db = services.OpenDatabase())
+        {
+            await db.CodeOwnersFiles.Where(f => f.OrganizationId == Organization).ExecuteUpdateAsync(u => u.SetProperty(f => f.Text, "checkout/ joan@example.com"), Cancel);
+        }
+
+        Assert.Equal("jane@example.com", (await here.OwnerOfAsync(Organization, facts, Cancel)).Assignee);
+
+        // Another instance saves at the same clock reading: the version still moves, and this instance parses again.
+        await SaveAsync(elsewhere, "checkout/ mary@example.com");
+        Assert.Equal("mary@example.com", (await here.OwnerOfAsync(Organization, facts, Cancel)).Assignee);
+
+        await SaveAsync(here, "checkout/ team:4");
+        Assert.Equal("team:4", (await here.OwnerOfAsync(Organization, facts, Cancel)).Assignee);
+
+        await using (var db = services.OpenDatabase())
+        {
+            await db.CodeOwnersFiles.Where(f => f.OrganizationId == Organization).ExecuteDeleteAsync(Cancel);
+        }
+
+        Assert.Equal((null, "the organization has no CODEOWNERS yet (Automations page)"), await here.OwnerOfAsync(Organization, facts, Cancel));
     }
 
     private CodeOwnersRouting NewInstance() => new(services.Get<IDbContextFactory<PortalDbContext>>(), services.Clock);
