@@ -88,7 +88,7 @@ internal sealed class AutomationActions(InstallationApi installations, SentryApi
             ActionKind.SetStatus => $"set {issue} {action.Value}",
             ActionKind.SetPriority => $"set {issue}'s priority to {action.Value}",
             ActionKind.Ticket => $"create or find the ticket of {issue}: \"{Shorten(TicketTitle(action, ruleName, facts))}\"",
-            ActionKind.Forward => $"forward the delivery to {action.Url}, signed",
+            ActionKind.Forward => $"forward the delivery to {ForwardDestinations.Redacted(action.Url)}, signed",
             ActionKind.RouteByCodeOwners => $"assign {issue} to the owner of its first in-app frame ({facts.FirstInAppPath() ?? "none"}) per CODEOWNERS",
             ActionKind.Stop => "stop: the organization's later rules would not run",
             _ => "unknown action",

@@ -83,19 +83,34 @@ internal sealed class CodeOwners
     }
 
     /// <summary>
-    /// An owner as Sentry's assignee field takes it: <c>user:&lt;id&gt;</c> and <c>team:&lt;id&gt;</c> as written, an email
-    /// as is, <c>@name</c> as the username <c>name</c>; a GitHub team (<c>@org/team</c>) has no Sentry equivalent without
-    /// its id, so null.
+    /// An owner as Sentry's <c>assignedTo</c> takes it, or null with why not. Sentry resolves <c>user:&lt;id&gt;</c> and
+    /// <c>team:&lt;id&gt;</c> by numeric id, anything else as a username or a user's email (getsentry/sentry
+    /// <c>src/sentry/api/fields/actor.py</c>, <c>Actor.from_actor_identifier</c>). A GitHub <c>@handle</c> is not a
+    /// Sentry username: Sentry maps handles to users only through its GitHub integration's external-actor mappings,
+    /// which the portal does not have, so passing one on would assign a stranger or fail. <c>@org/team</c> is passed
+    /// over for the same reason: its slug is GitHub's, and Sentry's field takes a team's id, not a slug.
     /// </summary>
-    public static string? AsAssignee(string owner)
+    public static (string? Assignee, string? WhyNot) AsAssignee(string owner)
     {
         ArgumentNullException.ThrowIfNull(owner);
-        if (owner.StartsWith("user:", StringComparison.Ordinal) || owner.StartsWith("team:", StringComparison.Ordinal) || owner.Contains('@', StringComparison.Ordinal) && !owner.StartsWith('@'))
+        if (owner.StartsWith("user:", StringComparison.Ordinal) || owner.StartsWith("team:", StringComparison.Ordinal))
         {
-            return owner;
+            return owner.Length > 5 && owner.AsSpan(5).IndexOfAnyExceptInRange('0', '9') < 0
+                ? (owner, null)
+                : (null, $"{owner}: Sentry's user: and team: take a numeric id");
         }
 
-        return owner.StartsWith('@') && !owner.Contains('/', StringComparison.Ordinal) && owner.Length > 1 ? owner[1..] : null;
+        if (owner.StartsWith('@'))
+        {
+            return (null, owner.Contains('/', StringComparison.Ordinal)
+                ? $"{owner} is a GitHub team; Sentry needs team:<id>"
+                : $"{owner} is a GitHub handle; Sentry needs an email, user:<id> or team:<id>");
+        }
+
+        var at = owner.IndexOf('@', StringComparison.Ordinal);
+        return at > 0 && at < owner.Length - 1
+            ? (owner, null)
+            : (null, $"{owner} is not an email, user:<id> or team:<id>");
     }
 
     private static Regex Compile(string pattern)

@@ -11,8 +11,10 @@ namespace Portal.Automations;
 /// <summary>
 /// Forwards a delivery's body to a destination the operator allows, signed per Standard Webhooks with the rule's
 /// secret. <c>webhook-id</c> is the same for every attempt of one (rule, delivery), so the receiver can drop repeats.
-/// Redirects are never followed, and the connection is refused when the name resolves to a loopback or link-local
-/// address the operator did not list by name. Anything but a 2xx is a failed action, retried with the delivery.
+/// Redirects are never followed, and the connection is refused when the name resolves only to private or internal
+/// addresses the operator did not list by name (<see cref="ForwardDestinations"/>). Results name the destination as
+/// scheme://host[:port] only: hook URLs carry secrets in their path. Anything but a 2xx is a failed action, retried
+/// with the delivery.
 /// </summary>
 internal sealed class DeliveryForwarder(IHttpClientFactory clients, ForwardDestinations destinations, IDataProtectionProvider protection, TimeProvider time)
 {
@@ -50,7 +52,7 @@ internal sealed class DeliveryForwarder(IHttpClientFactory clients, ForwardDesti
         request.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
         request.Headers.Add("webhook-signature", StandardWebhookSignature.Sign(Unprotect(protectedSecret), id, timestamp, body));
         request.Headers.Add("Sentry-Hook-Resource", webhook.Resource);
-        var host = new Uri(action.Url!).Host;
+        var destination = ForwardDestinations.Redacted(action.Url);
         var watch = Stopwatch.StartNew();
         try
         {
@@ -58,7 +60,7 @@ internal sealed class DeliveryForwarder(IHttpClientFactory clients, ForwardDesti
             timeout.CancelAfter(Timeout);
             using var response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             var status = (int)response.StatusCode;
-            var said = $"POST {host} → {status.ToString(CultureInfo.InvariantCulture)} in {watch.ElapsedMilliseconds.ToString(CultureInfo.InvariantCulture)} ms";
+            var said = $"POST {destination} → {status.ToString(CultureInfo.InvariantCulture)} in {watch.ElapsedMilliseconds.ToString(CultureInfo.InvariantCulture)} ms";
             return response.IsSuccessStatusCode
                 ? new ActionResult(action.Kind, ActionResult.Done, $"forwarded: {said}")
                 : new ActionResult(action.Kind, ActionResult.Failed, status is >= 300 and < 400 ? $"{said} (a redirect, not followed)" : said);
@@ -66,24 +68,24 @@ internal sealed class DeliveryForwarder(IHttpClientFactory clients, ForwardDesti
         catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException or SocketException)
         {
             return new ActionResult(action.Kind, ActionResult.Failed,
-                $"POST {host} failed after {watch.ElapsedMilliseconds.ToString(CultureInfo.InvariantCulture)} ms: {(exception is OperationCanceledException ? "timed out" : exception.Message)}");
+                $"POST {destination} failed after {watch.ElapsedMilliseconds.ToString(CultureInfo.InvariantCulture)} ms: {(exception is OperationCanceledException ? "timed out" : exception.Message)}");
         }
     }
 
-    /// <summary>The handler forwards go through: no redirects, and no connection to an internal address the operator did not name.</summary>
+    /// <summary>
+    /// The handler forwards go through: no redirects, no proxy, and no connection to an internal address the operator
+    /// did not name. A proxy (HTTPS_PROXY and the like, which HttpClient honours by default) would resolve and connect
+    /// to the destination itself, out of reach of this check, so it is never used.
+    /// </summary>
     public static SocketsHttpHandler CreateHandler(ForwardDestinations destinations) => new()
     {
         AllowAutoRedirect = false,
+        UseProxy = false,
         ConnectTimeout = TimeSpan.FromSeconds(5),
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
         ConnectCallback = async (context, cancellationToken) =>
         {
-            var host = context.DnsEndPoint.Host;
-            var addresses = System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var literal)
-                ? [literal]
-                : await System.Net.Dns.GetHostAddressesAsync(host, cancellationToken);
-            var address = addresses.FirstOrDefault(a => destinations.MayConnect(host, a))
-                ?? throw new HttpRequestException($"{host} resolves only to loopback or link-local addresses, which the operator has not allowed");
+            var address = await destinations.AddressToConnectAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, cancellationToken);
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {

@@ -61,7 +61,10 @@ public sealed class ForwardingRulesTests : InstallationTestHost
         }
     }
 
-    protected override void Configure(PortalFactory portal) => portal.Settings[ForwardDestinations.ConfigurationKey] = "127.0.0.1";
+    // The receiver listens on a random port, which the operator must list along with the host (only 443 and 80 otherwise).
+    private string ReceiverDestination => $"127.0.0.1:{new Uri(receiverUrl).Port.ToString(CultureInfo.InvariantCulture)}";
+
+    protected override void Configure(PortalFactory portal) => portal.Settings[ForwardDestinations.ConfigurationKey] = ReceiverDestination;
 
     [Fact]
     public async Task A_forward_carries_sentrys_bytes_signed_with_the_rules_secret_and_keeps_its_id_across_retries()
@@ -93,7 +96,7 @@ public sealed class ForwardingRulesTests : InstallationTestHost
         await using var db = Portal.OpenDatabase();
         var run = await db.AutomationRuns.SingleAsync(r => r.RuleId == id, Cancel);
         Assert.Equal(AutomationRunOutcome.Acted, run.Outcome);
-        Assert.StartsWith("forwarded: POST 127.0.0.1 → 204", RuleJson.Results(run.Results)[0].Detail, StringComparison.Ordinal);
+        Assert.StartsWith($"forwarded: POST {receiverUrl} → 204", RuleJson.Results(run.Results)[0].Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -123,7 +126,19 @@ public sealed class ForwardingRulesTests : InstallationTestHost
         var (id, problem) = await Service<AutomationDirectory>().SaveAsync(AccessScope.Managing(installation.OrganizationId), null, draft, "admin", Cancel);
 
         Assert.Null(id);
-        Assert.Equal("Action 1: 169.254.169.254 is not an allowed destination (Automations:AllowedDestinations: 127.0.0.1).", problem);
+        Assert.Equal($"Action 1: 169.254.169.254 is not an allowed destination (Automations:AllowedDestinations: {ReceiverDestination}).", problem);
+    }
+
+    [Fact]
+    public async Task A_port_the_operator_did_not_list_is_refused_when_the_rule_is_saved()
+    {
+        var installation = await InstallAsync("port-org");
+        var draft = Draft(installation, "http://127.0.0.1:22/x");
+
+        var (id, problem) = await Service<AutomationDirectory>().SaveAsync(AccessScope.Managing(installation.OrganizationId), null, draft, "admin", Cancel);
+
+        Assert.Null(id);
+        Assert.Equal("Action 1: Port 22 of 127.0.0.1 is not allowed: only 443 and 80, unless the operator lists 127.0.0.1:22 (Automations:AllowedDestinations).", problem);
     }
 
     private async Task<(int Id, string Secret)> AddForwardRuleAsync(FakeInstallation installation, string url)

@@ -75,11 +75,53 @@ public sealed class CodeOwnersTests
     [InlineData("team:12", "team:12")]
     [InlineData("user:7", "user:7")]
     [InlineData("jane@example.com", "jane@example.com")]
-    [InlineData("@jane", "jane")]
+    [InlineData("@jane", null)]
     [InlineData("@acme/payments", null)]
+    [InlineData("team:payments", null)]
+    [InlineData("user:", null)]
+    [InlineData("jane", null)]
+    [InlineData("jane@", null)]
     public void Owners_become_what_sentrys_assignee_field_takes(string owner, string? assignee)
     {
-        Assert.Equal(assignee, CodeOwners.AsAssignee(owner));
+        Assert.Equal(assignee, CodeOwners.AsAssignee(owner).Assignee);
+    }
+
+    [Theory]
+    [InlineData("@jane", "@jane is a GitHub handle; Sentry needs an email, user:<id> or team:<id>")]
+    [InlineData("@acme/payments", "@acme/payments is a GitHub team; Sentry needs team:<id>")]
+    [InlineData("team:payments", "team:payments: Sentry's user: and team: take a numeric id")]
+    [InlineData("jane", "jane is not an email, user:<id> or team:<id>")]
+    public void An_owner_sentry_cannot_take_is_passed_over_with_the_reason(string owner, string why)
+    {
+        Assert.Equal((null, why), CodeOwners.AsAssignee(owner));
+    }
+
+    [Theory]
+    [InlineData(".github/workflows/ci.yml", ".github/workflows/ci.yml")]
+    [InlineData("../lib/x.py", "../lib/x.py")]
+    [InlineData("./src/x.py", "src/x.py")]
+    [InlineData("././src/x.py", "src/x.py")]
+    [InlineData("/srv/app/x.py", "srv/app/x.py")]
+    [InlineData("//src/x.py", "src/x.py")]
+    [InlineData("app:///src/x.js", "src/x.js")]
+    [InlineData("webpack:///./src/x.js", "src/x.js")]
+    [InlineData("webpack:///src/x.js", "src/x.js")]
+    [InlineData("webpack://src/x.js", "src/x.js")]
+    [InlineData("~/src/x.js", "src/x.js")]
+    [InlineData(".\\src\\x.cs", "src/x.cs")]
+    [InlineData("src/./x.py", "src/./x.py")]
+    public void A_frame_no_mapping_covers_loses_only_its_url_prefix_and_leading_dot_and_slash_segments(string file, string path)
+    {
+        Assert.Equal(path, CodeOwnersRouting.RepositoryPath([], file, null));
+    }
+
+    [Fact]
+    public void A_dot_directory_in_codeowners_matches_the_frame_that_names_it()
+    {
+        var owners = CodeOwners.Parse("/.github/ ci@example.com");
+
+        Assert.Equal(1, owners.Match(CodeOwnersRouting.RepositoryPath([], ".github/workflows/ci.yml", null))?.Line);
+        Assert.Null(owners.Match(CodeOwnersRouting.RepositoryPath([], "github/workflows/ci.yml", null)));
     }
 
     [Fact]
