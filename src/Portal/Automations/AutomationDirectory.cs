@@ -69,6 +69,11 @@ internal sealed class AutomationDirectory(IDbContextFactory<PortalDbContext> dbF
         }
         else
         {
+            if (await db.AutomationRules.CountAsync(r => r.OrganizationId == draft.OrganizationId, cancellationToken) >= RuleDraft.MaxRulesPerOrganization)
+            {
+                return (null, $"An organization has at most {RuleDraft.MaxRulesPerOrganization} rules; delete one you no longer need first.");
+            }
+
             var last = await db.AutomationRules.Where(r => r.OrganizationId == draft.OrganizationId).MaxAsync(r => (int?)r.Position, cancellationToken);
             rule = new AutomationRule
             {

@@ -68,8 +68,8 @@ internal sealed class ConditionCheck
         ArgumentNullException.ThrowIfNull(facts);
         return Condition.Kind switch
         {
-            ConditionKind.Attribute => Values(facts.Attribute(Condition.Field!), $"the event's {Condition.Field}"),
-            ConditionKind.Tag => Values(facts.Tag(Condition.Field!), $"tag {Condition.Field}"),
+            ConditionKind.Attribute => Values(facts.Attribute(Condition.Field!), facts.Lowered(Condition.Field!, tag: false), $"the event's {Condition.Field}"),
+            ConditionKind.Tag => Values(facts.Tag(Condition.Field!), facts.Lowered(Condition.Field!, tag: true), $"tag {Condition.Field}"),
             ConditionKind.Level => LevelTest(facts),
             ConditionKind.Issue => IssueTest(facts),
             ConditionKind.Frequency => (false, "a frequency is counted from stored deliveries, not from one delivery"),
@@ -77,9 +77,8 @@ internal sealed class ConditionCheck
         };
     }
 
-    private (bool, string) Values(IReadOnlyList<string> raw, string subject)
+    private (bool, string) Values(IReadOnlyList<string> raw, IReadOnlyList<string> values, string subject)
     {
-        var values = raw.Select(v => v.ToLowerInvariant()).ToList();
         var shown = values.Count == 0 ? $"{subject} is not in this delivery" : $"{subject} is {Show(raw)}";
         bool passed;
         try

@@ -16,6 +16,9 @@ internal sealed class EventFacts
     private readonly JsonElement issue;
     private readonly JsonElement assignee;
     private readonly JsonElement data;
+    private Dictionary<string, IReadOnlyList<string>>? attributes;
+    private Dictionary<string, IReadOnlyList<string>>? tagValues;
+    private Dictionary<(string, bool), IReadOnlyList<string>>? lowered;
 
     private EventFacts(string trigger, JsonElement root)
     {
@@ -56,7 +59,36 @@ internal sealed class EventFacts
     public static EventFacts From(string resource, string? action, JsonElement root) => new($"{resource}.{action}", root);
 
     /// <summary>The values of one of <see cref="RuleVocabulary.Attributes"/>; empty when the delivery has none.</summary>
-    public IReadOnlyList<string> Attribute(string attribute) => attribute switch
+    /// <remarks>Read once per delivery: a hundred rules ask for the same few attributes.</remarks>
+    public IReadOnlyList<string> Attribute(string attribute)
+    {
+        attributes ??= new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (!attributes.TryGetValue(attribute, out var values))
+        {
+            values = ReadAttribute(attribute);
+            attributes[attribute] = values;
+        }
+
+        return values;
+    }
+
+    /// <summary>
+    /// <see cref="Attribute"/> (or, with <paramref name="tag"/>, <see cref="Tag"/>) lower-cased as Sentry compares
+    /// values, once per delivery.
+    /// </summary>
+    public IReadOnlyList<string> Lowered(string name, bool tag)
+    {
+        lowered ??= new Dictionary<(string, bool), IReadOnlyList<string>>();
+        if (!lowered.TryGetValue((name, tag), out var values))
+        {
+            values = [.. (tag ? Tag(name) : Attribute(name)).Select(v => v.ToLowerInvariant())];
+            lowered[(name, tag)] = values;
+        }
+
+        return values;
+    }
+
+    private IReadOnlyList<string> ReadAttribute(string attribute) => attribute switch
     {
         "message" => Message(),
         "title" => Strings(Subject.StringOf("title")),
@@ -92,6 +124,18 @@ internal sealed class EventFacts
     /// prefix ignored. Events carry tags as <c>[[key, value], …]</c>; a key may repeat.
     /// </summary>
     public IReadOnlyList<string> Tag(string key)
+    {
+        tagValues ??= new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (!tagValues.TryGetValue(key, out var values))
+        {
+            values = ReadTag(key);
+            tagValues[key] = values;
+        }
+
+        return values;
+    }
+
+    private List<string> ReadTag(string key)
     {
         // Issue deliveries have no event: the undefined element has no properties to ask for.
         if (eventObject.ValueKind != JsonValueKind.Object || !eventObject.TryGetProperty("tags", out var tags) || tags.ValueKind != JsonValueKind.Array)

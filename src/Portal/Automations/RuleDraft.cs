@@ -26,6 +26,11 @@ internal sealed record RuleDraft
 
     public int ActionsPerMinute { get; init; } = 60;
 
+    /// <summary>Every rule is judged on every delivery of its triggers; these keep that cheap.</summary>
+    public const int MaxConditions = 50;
+
+    public const int MaxRulesPerOrganization = 200;
+
     public static RuleDraft From(AutomationRule rule)
     {
         ArgumentNullException.ThrowIfNull(rule);
@@ -90,6 +95,16 @@ internal sealed record RuleDraft
         if (ActionsPerMinute is < 1 or > 10_000)
         {
             return "The limit is between 1 and 10,000 actions a minute.";
+        }
+
+        if (Actions.Count(a => a.Kind != ActionKind.Stop) > ActionsPerMinute)
+        {
+            return "The limit is below the rule's own actions: every run would be suppressed. Raise it to at least the number of actions.";
+        }
+
+        if (Conditions.Count > MaxConditions)
+        {
+            return $"A rule has at most {MaxConditions} conditions.";
         }
 
         for (var i = 0; i < Conditions.Count; i++)

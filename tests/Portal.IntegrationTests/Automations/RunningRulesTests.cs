@@ -297,6 +297,101 @@ public sealed class RunningRulesTests : InstallationTestHost
         Assert.Contains("caused by the Sentry App Acme Portal", Assert.Single(await VerdictsAsync(delivery.Id)).Why, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_frequency_condition_counts_the_issues_events_that_met_the_other_conditions_within_its_window()
+    {
+        var (installation, issue) = await InstallWithIssueAsync("frequency-org");
+        await AddRuleAsync(installation, "Busy issue", [ZeroDivision, Frequency(RuleFrequency.IssueEvents, 2, 10)],
+            new RuleAction { Kind = ActionKind.Comment, Text = "busy {issue.id}" });
+        List<byte[]> bodies = [ErrorFor(installation, "810000021"), ErrorFor(installation, "810000022"), ErrorFor(installation, "810000023")];
+
+        var verdicts = new List<RuleVerdict>();
+        foreach (var body in bodies)
+        {
+            await SendDeliveryAsync("error", body);
+            verdicts.Add(Assert.Single(await VerdictsAsync((await Portal.ProcessedDeliveryAsync(body)).Id)));
+        }
+
+        Assert.Equal([false, false, true], verdicts.Select(v => v.Matched));
+        Assert.Equal("2 events of issue 1170820242 in the last 10 minutes: more than 2 does not hold", verdicts[1].Why);
+        Assert.EndsWith("; 3 events of issue 1170820242 in the last 10 minutes: more than 2 holds", verdicts[2].Why, StringComparison.Ordinal);
+        Assert.Single(await Portal.SettledRunsAsync(1));
+        Assert.Equal([$"busy {IssueId}"], issue.Comments.Select(c => c.Text));
+
+        // Out of the window, the count starts again.
+        Time.Advance(TimeSpan.FromMinutes(11));
+        var later = ErrorFor(installation, "810000024");
+        await SendDeliveryAsync("error", later);
+        Assert.Equal("1 events of issue 1170820242 in the last 10 minutes: more than 2 does not hold",
+            Assert.Single(await VerdictsAsync((await Portal.ProcessedDeliveryAsync(later)).Id)).Why);
+    }
+
+    [Fact]
+    public async Task A_distinct_issues_condition_counts_issues_not_events()
+    {
+        var (installation, _) = await InstallWithIssueAsync("spread-org");
+        await AddRuleAsync(installation, "Spreading", [Frequency(RuleFrequency.DistinctIssues, 1, 60)], new RuleAction { Kind = ActionKind.SetPriority, Value = "high" });
+        var sameIssue = ErrorFor(installation, "810000031");
+        var otherIssue = System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(ErrorFor(installation, "810000032"))
+            .Replace(IssueId.ToString(System.Globalization.CultureInfo.InvariantCulture), "1170820243", StringComparison.Ordinal));
+        Sentry.AddIssue("spread-org", 1170820243, "FRONT-END-10");
+
+        var verdicts = new List<RuleVerdict>();
+        foreach (var body in new[] { ErrorFor(installation, "810000030"), sameIssue, otherIssue })
+        {
+            await SendDeliveryAsync("error", body);
+            verdicts.Add(Assert.Single(await VerdictsAsync((await Portal.ProcessedDeliveryAsync(body)).Id)));
+        }
+
+        Assert.Equal([false, false, true], verdicts.Select(v => v.Matched));
+        Assert.Equal("2 distinct issues in the last 60 minutes: more than 1 holds", verdicts[2].Why.Split("; ")[^1]);
+    }
+
+    [Fact]
+    public async Task The_editors_dry_run_judges_stored_deliveries_as_processing_would_and_changes_nothing()
+    {
+        var (installation, issue) = await InstallWithIssueAsync("try-org");
+        foreach (var body in new List<byte[]> { ErrorFor(installation, "810000041"), ErrorFor(installation, "810000042"), ErrorFor(installation, "810000043") })
+        {
+            await SendDeliveryAsync("error", body);
+            await Portal.ProcessedDeliveryAsync(body);
+        }
+
+        var byApp = AsApplication(ErrorFor(installation, "810000044"));
+        await SendDeliveryAsync("error", byApp);
+        await Portal.ProcessedDeliveryAsync(byApp);
+        var requestsBefore = Sentry.Requests.Count;
+        var draft = new RuleDraft
+        {
+            OrganizationId = installation.OrganizationId,
+            Name = "Try it",
+            Enabled = true,
+            Mode = AutomationMode.Live,
+            Triggers = ["error.created"],
+            Conditions = [ZeroDivision, Frequency(RuleFrequency.IssueEvents, 1, 60)],
+            Actions = [new RuleAction { Kind = ActionKind.Comment, Text = "seen" }, new RuleAction { Kind = ActionKind.Ticket, Title = "{event.title}" }],
+            ActionsPerMinute = 2,
+        };
+
+        var result = await Service<DryRun>().RunAsync(AccessScope.Managing(installation.OrganizationId), draft, 1, Cancel);
+
+        // The first event is alone in its window; the app's own delivery runs no rules; the limit allows one run a minute.
+        Assert.Null(result.Problem);
+        Assert.Equal(4, result.Considered);
+        Assert.Equal([false, true], result.Matches.Select(m => m.Suppressed));
+        Assert.Equal(ActionResult.Would, result.Matches[0].Actions[0].Status);
+        Assert.Equal(requestsBefore, Sentry.Requests.Count);
+        Assert.Empty(issue.Comments);
+        await using var db = Portal.OpenDatabase();
+        Assert.Equal((0, 0, 0), (await db.AutomationRuns.CountAsync(Cancel), await db.Tickets.CountAsync(Cancel), await db.AutomationSightings.CountAsync(Cancel)));
+
+        var reader = await Service<DryRun>().RunAsync(AccessScope.Reading(installation.OrganizationId), draft, 1, Cancel);
+        Assert.Equal("Pick one of the organizations whose integrations you manage.", reader.Problem);
+    }
+
+    private static RuleCondition Frequency(string field, int count, int minutes) =>
+        new() { Kind = ConditionKind.Frequency, Field = field, Value = count.ToString(System.Globalization.CultureInfo.InvariantCulture), Minutes = minutes };
+
     // The error sample with its own event id, so it is a new delivery of the same issue.
     private static byte[] ErrorFor(FakeInstallation installation, string marker)
     {

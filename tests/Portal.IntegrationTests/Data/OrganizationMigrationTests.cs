@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Portal.Data.Entities;
 using Portal.IntegrationTests.TestSupport;
 
 namespace Portal.IntegrationTests.Data;
@@ -94,11 +95,26 @@ public sealed class OrganizationMigrationTests : IAsyncLifetime
         var named = Encoding.ASCII.GetBytes(
             $$$"""{"action":"created","installation":{"uuid":"{{{Unnamed}}}"},"data":{"installation":{"app":{"uuid":"2ebf071f-28df-4989-aca9-c37c763b278f","slug":"acme-portal","sentryAppId":42},"organization":{"slug":"initech","id":77},"uuid":"{{{Unnamed}}}","status":"installed"}},"actor":{"type":"user","id":1,"name":"Ian"}}""");
 
+        // A manager wrote a rule and a CODEOWNERS for the provisional organization meanwhile.
+        await using (var before = portal.OpenDatabase())
+        {
+            var provisional = (await before.Organizations.SingleAsync(o => o.Slug == "initech", Cancel)).Id;
+            before.AutomationRules.Add(new AutomationRule
+            {
+                OrganizationId = provisional, Name = "Initech triage", Triggers = "error.created", Conditions = "[]", Actions = "[]",
+                CreatedBy = "Ian", CreatedAt = DateTimeOffset.UnixEpoch,
+            });
+            before.CodeOwnersFiles.Add(new CodeOwnersFile { OrganizationId = provisional, Text = "* ian@initech.example", UpdatedBy = "Ian", UpdatedAt = DateTimeOffset.UnixEpoch });
+            await before.SaveChangesAsync(Cancel);
+        }
+
         using var response = await client.SendAsync(SignedRequests.Webhook("installation", named), Cancel);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         await portal.ProcessedDeliveryAsync(named);
 
         await using var db = portal.OpenDatabase();
+        Assert.Equal(77, (await db.AutomationRules.SingleAsync(Cancel)).OrganizationId);
+        Assert.Equal(77, (await db.CodeOwnersFiles.SingleAsync(Cancel)).OrganizationId);
         Assert.Equal(77, (await db.Installations.SingleAsync(i => i.Uuid == Guid.Parse(Unnamed), Cancel)).OrganizationId);
         Assert.Equal(77, (await db.Tickets.SingleAsync(t => t.Title == "Initech TPS reports", Cancel)).OrganizationId);
         Assert.Equal(77, (await db.CodeMappings.SingleAsync(Cancel)).OrganizationId);
