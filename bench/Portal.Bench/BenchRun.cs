@@ -8,7 +8,7 @@ namespace Portal.Bench;
 /// One bench invocation: generate the deliveries, run them against the portal (its Release build as a child process,
 /// a fresh database, the live stream connected) and against the bare baseline, and report both.
 /// </summary>
-internal sealed class BenchRun(BenchOptions options, string root, string resultsDirectory, string stamp)
+internal sealed partial class BenchRun(BenchOptions options, string root, string resultsDirectory, string stamp)
 {
     private readonly ConcurrentDictionary<int, ChildServer> running = new();
 

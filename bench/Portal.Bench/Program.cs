@@ -42,7 +42,7 @@ if (options.Build)
     }
 }
 
-if (options.RunPortal)
+if (options.RunPortal && (!options.IsAutomations || options.Parts.Contains("processing")))
 {
     var dll = options.PortalDll ?? Path.Combine(root, "src", "Portal", "bin", "Release", "net10.0", "Portal.dll");
     if (!File.Exists(dll))
@@ -84,6 +84,11 @@ try
         Console.WriteLine($"warning: the CPU was only {machine.IdleCpuBefore} idle before the run; other work will skew the numbers.");
     }
 
+    if (options.IsAutomations)
+    {
+        return await RunAutomationsAsync(options, run, machine, root, results, stamp, cancellation.Token);
+    }
+
     if (options.IsUi)
     {
         var (uiPortal, uiBaseline) = await run.RunUiComponentsAsync(cancellation.Token);
@@ -121,4 +126,57 @@ catch (Exception exception) when (exception is InvalidOperationException or Time
 finally
 {
     run.KillChildren();
+}
+
+
+// Issue 14: the three automations measurements, each beside its baseline; one report.
+static async Task<int> RunAutomationsAsync(BenchOptions options, BenchRun run, MachineInfo machine, string root, string results, string stamp, CancellationToken cancellationToken)
+{
+    var installation = Guid.NewGuid();
+    EvaluationResult? evaluation = null;
+    if (options.Parts.Contains("eval"))
+    {
+        Console.WriteLine($"Evaluation: {options.Rules} rules vs 1 vs 0, in-process, {options.Iterations} passes...");
+        evaluation = AutomationsInProcess.MeasureEvaluation(options, installation);
+        foreach (var row in evaluation.Rows)
+        {
+            Console.WriteLine($"  {row.Name}: {row.MedianNs / 1000:0.00} µs per delivery (best {row.BestNs / 1000:0.00}), {row.AllocatedBytes:N0} bytes allocated");
+        }
+    }
+
+    DryRunBenchResult? dryRun = null;
+    if (options.Parts.Contains("dryrun"))
+    {
+        Console.WriteLine($"Dry run over {options.Stored:N0} stored deliveries ({options.Database})...");
+        var (settings, cleanup) = await run.DryRunDatabaseAsync(cancellationToken);
+        try
+        {
+            dryRun = await AutomationsInProcess.MeasureDryRunAsync(options, settings, installation, passes: 5, cancellationToken);
+            Console.WriteLine($"  read {dryRun.ReadMedian:0.000} s, read + parse {dryRun.ReadParseMedian:0.000} s, dry run {dryRun.DryRunMedian:0.000} s (medians); {dryRun.Considered:N0} considered, {dryRun.Matches:N0} matched");
+        }
+        finally
+        {
+            await cleanup();
+        }
+    }
+
+    IReadOnlyList<ProcessingResult> processing = [];
+    if (options.Parts.Contains("processing"))
+    {
+        var count = LoadRunner.PacedCount(run.ProcessingLoadOptions);
+        Console.WriteLine($"Generating {count:N0} unique signed deliveries for the processing runs...");
+        var pool = DeliveryPool.Generate(count, installation, options.Secret);
+        processing = await run.RunAutomationsProcessingAsync(pool, installation, cancellationToken);
+    }
+
+    var report = new AutomationsReport(options, machine, evaluation, dryRun, processing, DateTimeOffset.UtcNow);
+    var markdown = report.ToMarkdown();
+    Console.WriteLine();
+    Console.WriteLine(markdown);
+    var basePath = Path.Combine(results, $"{stamp}-automations-{options.Database}");
+    await File.WriteAllTextAsync(basePath + ".md", markdown, cancellationToken);
+    await File.WriteAllTextAsync(basePath + ".json", report.ToJson(), cancellationToken);
+    Console.WriteLine($"Written {Path.GetRelativePath(root, basePath)}.md and .json");
+    Console.WriteLine($"VERDICT: {(report.AllTargetsMet ? "all targets met" : "a target was missed")}");
+    return report.AllTargetsMet ? 0 : 3;
 }
