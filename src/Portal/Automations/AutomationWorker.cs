@@ -9,17 +9,22 @@ namespace Portal.Automations;
 /// Takes due automation runs (pending, or failed and due again) and carries them out through the
 /// <see cref="AutomationRunner"/>: one lane per organization, so an organization's runs act in order and a slow
 /// Sentry or destination of one organization holds up only its own; at most <see cref="Lanes"/> organizations at once.
-/// Woken when processing stores new runs; otherwise it looks again when the next retry is due (at most every second),
-/// which is also how it sees runs another instance stored.
+/// Woken when processing stores new runs; otherwise it looks again when the next retry is due (at most every
+/// <see cref="PollInterval"/>), which is also how it sees runs an instance that died left waiting.
 /// </summary>
 internal sealed partial class AutomationWorker(
     AutomationRunner runner,
     IDbContextFactory<PortalDbContext> dbFactory,
-    ProcessingPace pace,
     TimeProvider time,
     ILogger<AutomationWorker> logger) : BackgroundService
 {
     public const int Lanes = 4;
+
+    /// <summary>
+    /// The longest it sleeps: how soon it sees runs an instance that died left behind. Its own runs wake it at once,
+    /// and it sleeps only until the next retry is due.
+    /// </summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
     private const int Batch = 100;
 
     private readonly WorkSignal signal = new();
@@ -42,7 +47,7 @@ internal sealed partial class AutomationWorker(
             {
                 // Runs left waiting for a busy lane are looked at again when a lane finishes (it signals).
                 var waiting = await StartLanesAsync(stoppingToken);
-                await signal.WaitAsync(waiting ? pace.IdleWait : await UntilNextDueAsync(stoppingToken), time, stoppingToken);
+                await signal.WaitAsync(waiting ? PollInterval : await UntilNextDueAsync(stoppingToken), time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -51,7 +56,7 @@ internal sealed partial class AutomationWorker(
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
                 LogFailed(exception);
-                await signal.WaitAsync(pace.IdleWait, time, stoppingToken);
+                await signal.WaitAsync(PollInterval, time, stoppingToken);
             }
         }
 
@@ -127,8 +132,8 @@ internal sealed partial class AutomationWorker(
     {
         await using var db = await dbFactory.CreateDbContextAsync(stoppingToken);
         var next = await db.AutomationRuns.Where(r => r.NextAttemptAt != null).OrderBy(r => r.NextAttemptAt).Select(r => r.NextAttemptAt).FirstOrDefaultAsync(stoppingToken);
-        var wait = (next ?? time.GetUtcNow() + pace.IdleWait) - time.GetUtcNow();
-        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > pace.IdleWait ? pace.IdleWait : wait;
+        var wait = (next ?? time.GetUtcNow() + PollInterval) - time.GetUtcNow();
+        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > PollInterval ? PollInterval : wait;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The automation worker's pass failed; it looks again shortly")]
