@@ -30,7 +30,16 @@ internal sealed class AutomationDirectory(IDbContextFactory<PortalDbContext> dbF
     {
         ArgumentNullException.ThrowIfNull(scope);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await scope.Filter(db.AutomationRules.AsNoTracking(), r => r.OrganizationId).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var rule = await scope.Filter(db.AutomationRules.AsNoTracking(), r => r.OrganizationId).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (rule is not null && !scope.CanManage(rule.OrganizationId))
+        {
+            // Hook URLs (Slack, Discord, Zapier) carry their secret in the path: readers see where a rule forwards, in
+            // the form and in its export, not the capability itself.
+            rule.Actions = RuleJson.Write([.. RuleJson.Actions(rule.Actions)
+                .Select(a => a.Kind == ActionKind.Forward ? a with { Url = ForwardDestinations.Redacted(a.Url) } : a)]);
+        }
+
+        return rule;
     }
 
     /// <summary>Saves a new rule (<paramref name="id"/> null, placed last) or changes one; returns its id, or why not.</summary>

@@ -66,6 +66,23 @@ public sealed class ManagingRulesTests : InstallationTestHost
         Assert.Empty(await Service<RuleBook>().ForAsync(ours.OrganizationId, Cancel));
     }
 
+    [Fact]
+    public async Task Readers_see_where_a_rule_forwards_but_not_the_hook_urls_secret_path()
+    {
+        var ours = await InstallAsync("hooks-org");
+        var forward = Draft(ours.OrganizationId) with { Actions = [new RuleAction { Kind = ActionKind.Forward, Url = "https://hooks.example.com/services/T000/B000/XXXXsecret" }] };
+        var (id, problem) = await Rules.SaveAsync(AccessScope.Managing(ours.OrganizationId), null, forward, "admin", Cancel);
+        Assert.Null(problem);
+
+        var managed = await Rules.FindAsync(AccessScope.Managing(ours.OrganizationId), id!.Value, Cancel);
+        var read = await Rules.FindAsync(AccessScope.Reading(ours.OrganizationId), id.Value, Cancel);
+
+        Assert.Equal("https://hooks.example.com/services/T000/B000/XXXXsecret", Assert.Single(RuleJson.Actions(managed!.Actions)).Url);
+        Assert.Equal("https://hooks.example.com", Assert.Single(RuleJson.Actions(read!.Actions)).Url);
+    }
+
+    protected override void Configure(PortalFactory portal) => portal.Settings[ForwardDestinations.ConfigurationKey] = "hooks.example.com";
+
     private static RuleDraft Draft(long organizationId) => new()
     {
         OrganizationId = organizationId,
