@@ -11,8 +11,8 @@ namespace Portal.Automations;
 
 /// <summary>
 /// Carries out a rule's actions on Sentry's issue (with the installation's token) and on the portal's tickets,
-/// or says what it would do. A Sentry or installation failure is a failed action (tried again with the delivery's
-/// next attempt); a delivery without an issue skips the issue actions, saying why.
+/// or says what it would do. A Sentry or installation failure is a failed action (the automation worker tries it
+/// again on the delivery schedule); a delivery without an issue skips the issue actions, saying why.
 /// </summary>
 internal sealed class AutomationActions(InstallationApi installations, SentryApiClient sentry, TicketLinking tickets, DeliveryForwarder forwarder, CodeOwnersRouting codeOwners)
 {
@@ -64,8 +64,8 @@ internal sealed class AutomationActions(InstallationApi installations, SentryApi
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            // Anything else (Sentry down, a timeout, a storage error) fails the action, which runs again with the
-            // delivery's next attempt; escaping would leave the run "running" and its actions never retried.
+            // Anything else (Sentry down, a timeout, a storage error) fails the action, which the worker runs again on
+            // the run's next attempt; escaping would leave the run "running" and its actions never retried.
             return new ActionResult(action.Kind, ActionResult.Failed, ErrorText.Truncate($"{exception.GetType().Name}: {exception.Message}"));
         }
     }

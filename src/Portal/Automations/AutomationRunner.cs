@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
@@ -24,8 +23,6 @@ internal sealed partial class AutomationRunner(
 
     /// <summary>How long one action may take (a Sentry call, a forward) before it counts as failed.</summary>
     public static readonly TimeSpan ActionTimeout = TimeSpan.FromSeconds(20);
-
-    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 64 };
 
     public async Task RunAsync(long runId, CancellationToken stoppingToken)
     {
@@ -63,7 +60,7 @@ internal sealed partial class AutomationRunner(
         }
 
         var delivery = await db.WebhookDeliveries.AsNoTracking().SingleOrDefaultAsync(d => d.Id == run.DeliveryId, CancellationToken.None);
-        using var document = delivery is null ? null : Parse(delivery.Body);
+        using var document = delivery is null ? null : WebhookEnvelope.TryParse(delivery.Body);
         if (document is null)
         {
             await EndAsync(db, run, results, AutomationRunOutcome.Cancelled, "not run: the delivery is no longer stored (or no longer reads as JSON)");
@@ -105,7 +102,7 @@ internal sealed partial class AutomationRunner(
     private async Task<bool> TakeLimitAsync(PortalDbContext db, AutomationRun run, AutomationRule rule, IReadOnlyList<RuleAction> planned, DateTimeOffset now)
     {
         var since = now - LimitWindow;
-        var counted = planned.Count(a => a.Kind != ActionKind.Stop);
+        var counted = RuleAction.Counted(planned);
         var used = await db.AutomationRuns.Where(r => r.RuleId == run.RuleId && r.ActedAt > since).SumAsync(r => r.ActionCount, CancellationToken.None);
         if (used + counted > rule.ActionsPerMinute)
         {
@@ -127,18 +124,6 @@ internal sealed partial class AutomationRunner(
         run.Outcome = outcome;
         run.Results = RuleJson.Write([.. results.Select(r => r.Status == ActionResult.Failed ? new ActionResult(r.Kind, ActionResult.Skipped, why) : r)]);
         await db.SaveChangesAsync(CancellationToken.None);
-    }
-
-    private static JsonDocument? Parse(byte[] body)
-    {
-        try
-        {
-            return JsonDocument.Parse(body, ParseOptions);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Automation rule {RuleId} reached its limit; its run on delivery {DeliveryId} was suppressed")]

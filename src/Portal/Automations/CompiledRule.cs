@@ -34,8 +34,11 @@ internal sealed class CompiledRule
 
     public bool IsTriggeredBy(string trigger) => triggers.Contains(trigger);
 
-    /// <summary>How many of its actions count against the rule's limit: all but "stop", which acts on nothing.</summary>
-    public int CountedActions => Actions.Count(a => a.Kind != ActionKind.Stop);
+    /// <summary>How many of its actions count against the rule's limit.</summary>
+    public int CountedActions => RuleAction.Counted(Actions);
+
+    /// <summary>What each of its actions would do on <paramref name="facts"/>: a dry run's results.</summary>
+    public IReadOnlyList<ActionResult> Describe(EventFacts facts) => [.. Actions.Select(a => AutomationActions.Describe(a, Rule.Name, facts))];
 
     public static CompiledRule From(AutomationRule rule)
     {

@@ -14,7 +14,7 @@ namespace Portal.Automations;
 /// Redirects are never followed, and the connection is refused when the name resolves only to private or internal
 /// addresses the operator did not list by name (<see cref="ForwardDestinations"/>). Results name the destination as
 /// scheme://host[:port] only: hook URLs carry secrets in their path. Anything but a 2xx is a failed action, retried
-/// with the delivery.
+/// by the automation worker.
 /// </summary>
 internal sealed class DeliveryForwarder(IHttpClientFactory clients, ForwardDestinations destinations, IDataProtectionProvider protection, TimeProvider time)
 {

@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Entities;
 using Portal.Tenancy;
+using Portal.Webhooks;
 
 namespace Portal.Automations;
 
@@ -17,8 +17,6 @@ internal sealed class DryRun(IDbContextFactory<PortalDbContext> dbFactory, TimeP
 {
     public const int MaxDeliveries = 10_000;
     public const int MaxDays = 30;
-
-    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 64 };
 
     // A dry run reads up to 10,000 bodies: two at a time on this instance, the rest wait their turn.
     private readonly SemaphoreSlim running = new(2, 2);
@@ -97,17 +95,9 @@ internal sealed class DryRun(IDbContextFactory<PortalDbContext> dbFactory, TimeP
                 continue;
             }
 
-            JsonDocument document;
-            try
-            {
-                document = JsonDocument.Parse(delivery.Body, ParseOptions);
-            }
-            catch (JsonException)
-            {
-                continue;
-            }
-
-            using (document)
+            // Read as processing reads it: a body processing could not parse was never judged live either.
+            using var document = WebhookEnvelope.TryParse(delivery.Body);
+            if (document is not null)
             {
                 var facts = EventFacts.From(delivery.Resource, delivery.Action, document.RootElement);
                 if (RuleMatching.CausedByAnApp(facts) is not null)
@@ -118,21 +108,9 @@ internal sealed class DryRun(IDbContextFactory<PortalDbContext> dbFactory, TimeP
                 var verdict = rule.Evaluate(facts);
                 if (verdict.Matched && rule.Frequencies.Count > 0)
                 {
-                    var sighting = new AutomationSighting
-                    {
-                        RuleId = 0, DeliveryId = delivery.Id, OrganizationId = draft.OrganizationId,
-                        IssueId = facts.IssueId, EventId = facts.EventId, At = delivery.ReceivedAt,
-                    };
-                    foreach (var condition in rule.Frequencies)
-                    {
-                        var (passed, why) = RuleFrequency.Test(condition, sighting, sightings);
-                        verdict = passed ? verdict with { Why = $"{verdict.Why}; {why}" } : verdict with { Matched = false, Why = why };
-                        if (!passed)
-                        {
-                            break;
-                        }
-                    }
-
+                    var sighting = RuleFrequency.SightingOf(0, delivery.Id, draft.OrganizationId, facts, delivery.ReceivedAt);
+                    verdict = await RuleFrequency.JudgeAllAsync(verdict, rule.Frequencies,
+                        condition => Task.FromResult(RuleFrequency.Test(condition, sighting, sightings)));
                     sightings.Add(sighting);
                 }
 
@@ -155,7 +133,7 @@ internal sealed class DryRun(IDbContextFactory<PortalDbContext> dbFactory, TimeP
                 }
 
                 matches.Add(new DryRunMatch(delivery.Id, delivery.ReceivedAt, trigger, facts.ShortId ?? facts.Title, verdict.Why, suppressed,
-                    [.. rule.Actions.Select(a => AutomationActions.Describe(a, draft.Name, facts))]));
+                    rule.Describe(facts)));
             }
         }
 

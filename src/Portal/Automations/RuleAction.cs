@@ -23,6 +23,9 @@ internal sealed record RuleAction
     /// <summary>Where a forward goes; checked against <see cref="ForwardDestinations"/> when saved and when sent.</summary>
     public string? Url { get; init; }
 
+    /// <summary>How many of <paramref name="actions"/> count against a rule's limit: all but "stop", which acts on nothing.</summary>
+    public static int Counted(IEnumerable<RuleAction> actions) => actions.Count(a => a.Kind != ActionKind.Stop);
+
     /// <summary>Checks the action's shape; returns what is wrong, or null.</summary>
     public string? Problem() => Kind switch
     {
@@ -74,7 +77,7 @@ internal enum ActionKind
     Stop,
 }
 
-/// <summary>What one action did: <c>done</c>, <c>failed</c> (tried again with the delivery), <c>skipped</c> or, in a dry run, <c>would</c>.</summary>
+/// <summary>What one action did: <c>done</c>, <c>failed</c> (tried again by the automation worker), <c>skipped</c> or, in a dry run, <c>would</c>.</summary>
 internal sealed record ActionResult(ActionKind Kind, string Status, string Detail, string? Link = null)
 {
     public const string Done = "done";

@@ -97,7 +97,7 @@ internal sealed record RuleDraft
             return "The limit is between 1 and 10,000 actions a minute.";
         }
 
-        if (Actions.Count(a => a.Kind != ActionKind.Stop) > ActionsPerMinute)
+        if (RuleAction.Counted(Actions) > ActionsPerMinute)
         {
             return "The limit is below the rule's own actions: every run would be suppressed. Raise it to at least the number of actions.";
         }

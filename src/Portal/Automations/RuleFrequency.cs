@@ -35,6 +35,42 @@ internal sealed class RuleFrequency(IDbContextFactory<PortalDbContext> dbFactory
         return condition.Minutes is not (>= 1 and <= MaxMinutes) ? $"A frequency's window is 1 to {MaxMinutes:N0} minutes (a week)." : null;
     }
 
+    /// <summary>The sighting of one delivery by one rule, dated when the delivery arrived.</summary>
+    public static AutomationSighting SightingOf(int ruleId, long deliveryId, long organizationId, EventFacts facts, DateTimeOffset receivedAt)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        return new AutomationSighting
+        {
+            RuleId = ruleId, DeliveryId = deliveryId, OrganizationId = organizationId,
+            IssueId = facts.IssueId, EventId = facts.EventId, At = receivedAt,
+        };
+    }
+
+    /// <summary>
+    /// A matching <paramref name="verdict"/> with the rule's frequencies judged by <paramref name="test"/> (from the
+    /// store, or from memory in a dry run): the first that fails decides; otherwise every reason is given.
+    /// </summary>
+    public static async Task<RuleVerdict> JudgeAllAsync(
+        RuleVerdict verdict, IReadOnlyList<RuleCondition> frequencies, Func<RuleCondition, Task<(bool Passed, string Why)>> test)
+    {
+        ArgumentNullException.ThrowIfNull(verdict);
+        ArgumentNullException.ThrowIfNull(frequencies);
+        ArgumentNullException.ThrowIfNull(test);
+        var reasons = new List<string> { verdict.Why };
+        foreach (var condition in frequencies)
+        {
+            var (passed, why) = await test(condition);
+            if (!passed)
+            {
+                return verdict with { Matched = false, Why = why };
+            }
+
+            reasons.Add(why);
+        }
+
+        return verdict with { Why = string.Join("; ", reasons) };
+    }
+
     public static int Count(RuleCondition condition) => int.Parse(condition.Value!, NumberStyles.None, CultureInfo.InvariantCulture);
 
     /// <summary>

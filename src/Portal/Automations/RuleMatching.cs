@@ -129,26 +129,11 @@ internal sealed partial class RuleMatching(
                 return verdict;
             }
 
-            var sighting = new AutomationSighting
-            {
-                RuleId = rule.Rule.Id, DeliveryId = delivery.Id, OrganizationId = organizationId,
-                IssueId = facts.IssueId, EventId = facts.EventId, At = delivery.ReceivedAt,
-            };
-            var reasons = new List<string> { verdict.Why };
-            foreach (var condition in rule.Frequencies)
-            {
-                var (passed, why) = await owner.Frequency.TestAsync(condition, sighting, sightings, cancellationToken);
-                if (!passed)
-                {
-                    sightings.Add(sighting);
-                    return verdict with { Matched = false, Why = why };
-                }
-
-                reasons.Add(why);
-            }
-
+            var sighting = RuleFrequency.SightingOf(rule.Rule.Id, delivery.Id, organizationId, facts, delivery.ReceivedAt);
+            var judged = await RuleFrequency.JudgeAllAsync(verdict, rule.Frequencies,
+                condition => owner.Frequency.TestAsync(condition, sighting, sightings, cancellationToken));
             sightings.Add(sighting);
-            return verdict with { Why = string.Join("; ", reasons) };
+            return judged;
         }
 
         private AutomationRun NewRun(CompiledRule rule, EventFacts facts, long deliveryId, long organizationId)
@@ -163,7 +148,7 @@ internal sealed partial class RuleMatching(
                 At = now,
                 Actions = rule.Rule.Actions,
                 Outcome = dryRun ? AutomationRunOutcome.DryRun : AutomationRunOutcome.Pending,
-                Results = dryRun ? RuleJson.Write([.. rule.Actions.Select(a => AutomationActions.Describe(a, rule.Rule.Name, facts))]) : "[]",
+                Results = dryRun ? RuleJson.Write(rule.Describe(facts)) : "[]",
                 NextAttemptAt = dryRun ? null : now,
             };
         }

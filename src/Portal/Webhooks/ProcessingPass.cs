@@ -33,8 +33,6 @@ internal sealed partial class ProcessingPass(
 
     private const string CorruptBody = "The stored body no longer matches its SHA-256 (storage corruption); it cannot be processed.";
 
-    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = WebhookEnvelope.ReaderOptions.MaxDepth, AllowDuplicateProperties = false };
-
     /// <summary>
     /// Processes up to <see cref="BatchSize"/> due deliveries and records their outcomes; returns how many it took.
     /// Throws when the outcomes could not be recorded (the same deliveries are then due again).
@@ -175,15 +173,13 @@ internal sealed partial class ProcessingPass(
 
     private JsonDocument? TryParse(WebhookDelivery delivery)
     {
-        try
-        {
-            return JsonDocument.Parse(delivery.Body, ParseOptions);
-        }
-        catch (JsonException)
+        var document = WebhookEnvelope.TryParse(delivery.Body);
+        if (document is null)
         {
             anomalies.FlagUnparsed(delivery);
-            return null;
         }
+
+        return document;
     }
 
     private static string Describe(Exception exception) =>

@@ -10,6 +10,22 @@ internal readonly record struct WebhookEnvelope(string? Action, Guid? Installati
 {
     public static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
 
+    /// <summary>How a stored body is read whole: the intake's depth, and a repeated property refused.</summary>
+    public static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = ReaderOptions.MaxDepth, AllowDuplicateProperties = false };
+
+    /// <summary>The stored body as a document, or null when it does not read as one (processing flags it unparsed).</summary>
+    public static JsonDocument? TryParse(byte[] body)
+    {
+        try
+        {
+            return JsonDocument.Parse(body, DocumentOptions);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     public static bool TryRead(ReadOnlySpan<byte> body, out WebhookEnvelope envelope)
     {
         envelope = default;
